@@ -1,0 +1,245 @@
+#include "app/app.hpp"
+
+#include <sys/stat.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "app/storage_factory.hpp"
+#include "http/api/api_common.hpp"
+#include "http/api/api_routes.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "http/static_files.hpp"
+#include "http/ws_hub.hpp"
+#include "jobs/job_queue.hpp"
+#include "jobs/worker_pool.hpp"
+#include "log/log.hpp"
+#include "secrets/master_key.hpp"
+#include "services/account_service.hpp"
+#include "services/audit_log.hpp"
+#include "services/contact_service.hpp"
+#include "services/inbox_service.hpp"
+#include "services/login_throttle.hpp"
+#include "services/workspace_service.hpp"
+#include "storage/repositories/auth_repository.hpp"
+
+namespace hudhud::app {
+
+namespace {
+
+secrets::PasswordHashOptions HashCost(const std::string& name) {
+    if (name == "min") return secrets::kPasswordHashMinimum;
+    if (name == "moderate") return {3, 256ull * 1024 * 1024};
+    return {};
+}
+
+// The dashboard's built files: --web-root, else web/dist beside the build folder or the cwd.
+std::string FindWebRoot(const Config& c) {
+    if (!c.web_root.empty()) return c.web_root;
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    std::vector<std::filesystem::path> candidates;
+    if (!ec) candidates.push_back(exe.parent_path().parent_path() / "web" / "dist");
+    candidates.emplace_back("web/dist");
+    for (const auto& p : candidates) {
+        if (std::filesystem::is_regular_file(p / "index.html", ec)) return p.string();
+    }
+    return "";
+}
+
+}  // namespace
+
+struct App::Parts {
+    Config config;
+    SystemClock clock;
+    std::unique_ptr<storage::Database> db;
+    std::optional<secrets::Keyring> keyring;
+    std::unique_ptr<services::AuditLog> audit;
+    std::unique_ptr<services::LoginThrottle> throttle;
+    std::unique_ptr<services::AccountService> accounts;
+    std::unique_ptr<services::WorkspaceService> workspaces;
+    std::unique_ptr<services::ContactService> contacts;
+    std::unique_ptr<services::InboxService> inboxes;
+    std::unique_ptr<jobs::JobQueue> jobs;
+    std::unique_ptr<jobs::WorkerPool> workers;
+    std::unique_ptr<http::api::ApiAuth> api_auth;
+    std::unique_ptr<http::api::ApiServices> api;
+    http::MetricsRegistry metrics;
+    std::unique_ptr<http::WsHub> ws_hub;
+    std::unique_ptr<http::Server> server;
+};
+
+App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+App::~App() {
+    if (!parts_) return;
+    if (parts_->server) parts_->server->Stop();
+    if (parts_->workers) parts_->workers->Stop();
+    if (parts_->db) parts_->db->Close();
+}
+
+Result<std::unique_ptr<App>> App::Create(const Config& config) {
+    auto p = std::make_unique<Parts>();
+    p->config = config;
+    const auto started = std::chrono::steady_clock::now();
+
+    std::error_code ec;
+    std::filesystem::create_directories(config.data_dir, ec);
+    if (ec) {
+        return Error::Unavailable("cannot create data folder " + config.data_dir + ": " +
+                                  ec.message());
+    }
+    ::chmod(config.data_dir.c_str(), 0700);
+
+    DatabaseOptions dbo;
+    dbo.url = config.DatabaseUrl();
+    dbo.pool_size = config.db_pool_size;
+    HH_ASSIGN_OR_RETURN(p->db, OpenDatabase(dbo));
+
+    HH_ASSIGN_OR_RETURN(auto keyring, secrets::LoadOrCreateMasterKey(
+                                          {config.MasterKeyFile(),
+                                           secrets::MasterKeyFromEnvironment()}));
+    p->keyring.emplace(std::move(keyring));
+
+    p->audit = std::make_unique<services::AuditLog>(*p->db, p->clock);
+    p->throttle = std::make_unique<services::LoginThrottle>(p->clock,
+                                                            services::LoginThrottle::Options{});
+    services::AccountService::Options ao;
+    ao.password_hash = HashCost(config.password_hash_cost);
+    p->accounts = std::make_unique<services::AccountService>(*p->db, p->clock, *p->audit,
+                                                             *p->throttle, ao);
+    p->workspaces = std::make_unique<services::WorkspaceService>(
+        *p->db, p->clock, *p->audit, *p->accounts, services::WorkspaceService::Options{});
+    p->contacts = std::make_unique<services::ContactService>(*p->db, p->clock, *p->audit);
+    p->inboxes =
+        std::make_unique<services::InboxService>(*p->db, p->clock, *p->audit, *p->keyring);
+
+    p->jobs = std::make_unique<jobs::JobQueue>(*p->db, p->clock);
+    jobs::WorkerPool::Options wo;
+    wo.threads = config.job_workers;
+    p->workers = std::make_unique<jobs::WorkerPool>(*p->db, *p->jobs, p->clock, wo);
+    p->workers->Register("sessions.cleanup", [db = p->db.get(), &clock = p->clock](
+                                                 const jobs::JobContext&) -> Status {
+        auto n = db->WriteValue([&](storage::Session& s) {
+            return storage::SessionRepository::DeleteExpired(s, clock.Now());
+        });
+        if (!n.ok()) return n.error();
+        return Ok();
+    });
+    HH_RETURN_IF_ERROR(p->jobs->SchedulePeriodic(WorkspaceId(0), "sessions.cleanup", "{}",
+                                                 std::chrono::hours(1), "sessions.cleanup"));
+    p->metrics.AddGauge("hudhud_jobs_queue_depth", "Jobs waiting to run",
+                        [q = p->jobs.get()] { return static_cast<double>(q->QueuedCount()); });
+
+    // HTTP.
+    p->api_auth = std::make_unique<http::api::ApiAuth>(*p->accounts);
+    p->api.reset(new http::api::ApiServices{*p->accounts, *p->workspaces, *p->contacts,
+                                            *p->inboxes, *p->jobs, config.PublicUrl()});
+    http::Router router;
+    router.Get("/healthz",
+               [](http::Request&) { return http::Response::Json(200, {{"status", "ok"}}); },
+               {.inline_handler = true, .access_log = false});
+    router.Get("/readyz", [db = p->db.get()](http::Request&) {
+        Status st = db->Ping();
+        if (!st.ok()) {
+            return http::Response::Json(503, {{"status", "unavailable"},
+                                              {"storage", st.error().message}});
+        }
+        return http::Response::Json(200, {{"status", "ready"}, {"storage", "ok"}});
+    }, {.access_log = false});
+    router.Get("/metrics",
+               [m = &p->metrics](http::Request&) {
+                   return http::Response::Text(200, m->Render(),
+                                               http::MetricsRegistry::kContentType);
+               },
+               {.inline_handler = true, .access_log = false});
+    http::api::RegisterApiRoutes(router, *p->api_auth, *p->api);
+
+    const std::string web_root = FindWebRoot(config);
+    if (!web_root.empty()) {
+        http::StaticFilesOptions so;
+        so.root = web_root;
+        HH_ASSIGN_OR_RETURN(auto files, http::StaticFiles::Create(so));
+        router.SetFallback(files.AsHandler(), {.name = "static"});
+    } else {
+        log::Warn("web.dashboard_missing",
+                  {{"hint", "run `make build` to build web/dist, or pass --web-root"}});
+    }
+
+    p->ws_hub = std::make_unique<http::WsHub>(http::WsOptions{}, &p->metrics);
+    p->ws_hub->SetAuthenticate(
+        [auth = p->api_auth.get()](const http::Request& req) -> Result<http::WsPrincipal> {
+            HH_ASSIGN_OR_RETURN(auto principal, auth->Authenticate(req));
+            http::WsPrincipal wp;
+            wp.user_id = principal.user.id.value();
+            wp.context = std::make_shared<services::Principal>(std::move(principal));
+            return wp;
+        });
+    p->ws_hub->SetCanSubscribe([accounts = p->accounts.get()](const http::WsPrincipal& wp,
+                                                              std::int64_t ws) {
+        auto principal = std::static_pointer_cast<services::Principal>(wp.context);
+        return principal && ws > 0 &&
+               accounts->Authorize(*principal, WorkspaceId(ws), Role::kAgent).ok();
+    });
+
+    http::ServerOptions so;
+    HH_ASSIGN_OR_RETURN(auto listen, ParseListen(config.listen));
+    so.host = listen.first;
+    so.port = listen.second;
+    so.io_threads = config.io_threads;
+    so.handler_threads = config.handler_threads;
+    so.max_body_bytes = config.max_body_bytes;
+    so.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+    so.shutdown_timeout = std::chrono::seconds(config.shutdown_grace_seconds);
+    so.tls_cert_file = config.tls_cert_file;
+    so.tls_key_file = config.tls_key_file;
+    p->server = std::make_unique<http::Server>(so, std::move(router), p->metrics, p->ws_hub.get());
+
+    log::Info("app.created",
+              {{"database", config.DatabaseUrl().rfind("sqlite:", 0) == 0 ? config.DatabaseUrl()
+                                                                          : "postgres"},
+               {"web_root", web_root},
+               {"build_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count()}});
+    return std::unique_ptr<App>(new App(std::move(p)));
+}
+
+Status App::Run() {
+    auto& p = *parts_;
+    const auto started = std::chrono::steady_clock::now();
+    HH_RETURN_IF_ERROR(p.server->Start());
+    p.workers->Start();
+    const auto port = p.server->port();
+    if (!p.config.port_file.empty()) {
+        const std::string tmp = p.config.port_file + ".tmp";
+        std::ofstream(tmp) << port << "\n";
+        std::filesystem::rename(tmp, p.config.port_file);
+    }
+    log::Info("server.listening",
+              {{"listen", p.config.listen},
+               {"port", port},
+               {"tls", p.config.tls()},
+               {"ready_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - started)
+                                .count()}});
+
+    boost::asio::io_context signals_ctx;
+    boost::asio::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code&, int signo) {
+        log::Info("server.stopping", {{"signal", signo}});
+    });
+    signals_ctx.run();
+
+    p.server->Stop();
+    p.workers->Stop();
+    p.db->Close();
+    log::Info("server.stopped");
+    return Ok();
+}
+
+}  // namespace hudhud::app

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <string>
+
+#include "http/api/api_common.hpp"
+#include "http/router.hpp"
+#include "jobs/job_queue.hpp"
+#include "services/account_service.hpp"
+#include "services/contact_service.hpp"
+#include "services/inbox_service.hpp"
+#include "services/workspace_service.hpp"
+
+namespace hudhud::http::api {
+
+// What the REST handlers use. References must outlive the router.
+struct ApiServices {
+    services::AccountService& accounts;
+    services::WorkspaceService& workspaces;
+    services::ContactService& contacts;
+    services::InboxService& inboxes;
+    jobs::JobQueue& jobs;
+    std::string public_url;
+};
+
+// Registers every /api/v1 route (docs/api.md lists them).
+void RegisterApiRoutes(Router& router, ApiAuth& auth, ApiServices& s);
+
+void RegisterAccountRoutes(Router& router, ApiAuth& auth, ApiServices& s);
+void RegisterWorkspaceRoutes(Router& router, ApiAuth& auth, ApiServices& s);
+void RegisterContactRoutes(Router& router, ApiAuth& auth, ApiServices& s);
+void RegisterInboxRoutes(Router& router, ApiAuth& auth, ApiServices& s);
+void RegisterJobRoutes(Router& router, ApiAuth& auth, ApiServices& s);
+
+}  // namespace hudhud::http::api

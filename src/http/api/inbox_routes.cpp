@@ -1,0 +1,88 @@
+#include "http/api/api_routes.hpp"
+#include "http/api/json_views.hpp"
+
+namespace hudhud::http::api {
+
+using services::WorkspaceAccess;
+
+namespace {
+
+Result<services::InboxInput> ReadInboxInput(const JsonBody& body) {
+    services::InboxInput in;
+    HH_ASSIGN_OR_RETURN(in.name, body.OptionalString("name"));
+    HH_ASSIGN_OR_RETURN(auto kind, body.OptionalString("channel_kind"));
+    if (kind) {
+        in.channel_kind = ParseChannelKind(*kind);
+        if (!in.channel_kind) {
+            return Error::InvalidArgument(
+                "channel_kind must be whatsapp, messenger, instagram, telegram, tiktok, webchat "
+                "or api");
+        }
+    }
+    HH_ASSIGN_OR_RETURN(in.settings_json, body.OptionalObjectRaw("settings"));
+    HH_ASSIGN_OR_RETURN(in.credentials_json, body.OptionalObjectRaw("credentials"));
+    return in;
+}
+
+}  // namespace
+
+void RegisterInboxRoutes(Router& router, ApiAuth& auth, ApiServices& s) {
+    const std::string base = "/api/v1/workspaces/{workspace_id}/inboxes";
+
+    router.Get(base, InWorkspace(auth, Role::kAgent,
+                                 [&s](Request&, const WorkspaceAccess& a) -> Result<Response> {
+                                     HH_ASSIGN_OR_RETURN(auto list, s.inboxes.List(a));
+                                     nlohmann::json data = nlohmann::json::array();
+                                     for (const auto& i : list) data.push_back(ToJson(i, s.public_url));
+                                     return Json(200, {{"data", data}});
+                                 }));
+    router.Post(base, InWorkspace(auth, Role::kAdmin,
+                                  [&s](Request& req, const WorkspaceAccess& a) -> Result<Response> {
+                                      HH_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req.body));
+                                      HH_RETURN_IF_ERROR(body.RejectUnknownFields(
+                                          {"name", "channel_kind", "settings", "credentials"}));
+                                      HH_ASSIGN_OR_RETURN(auto in, ReadInboxInput(body));
+                                      HH_ASSIGN_OR_RETURN(auto inbox,
+                                                          s.inboxes.Create(a, in, ContextOf(req)));
+                                      return Json(201, {{"inbox", ToJson(inbox, s.public_url)}});
+                                  }));
+    router.Get(base + "/{id}",
+               InWorkspace(auth, Role::kAgent,
+                           [&s](Request& req, const WorkspaceAccess& a) -> Result<Response> {
+                               HH_ASSIGN_OR_RETURN(auto id, PathId<InboxId>(req, "id"));
+                               HH_ASSIGN_OR_RETURN(auto inbox, s.inboxes.Get(a, id));
+                               return Json(200, {{"inbox", ToJson(inbox, s.public_url)}});
+                           }));
+    router.Patch(base + "/{id}",
+                 InWorkspace(auth, Role::kAdmin,
+                             [&s](Request& req, const WorkspaceAccess& a) -> Result<Response> {
+                                 HH_ASSIGN_OR_RETURN(auto id, PathId<InboxId>(req, "id"));
+                                 HH_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req.body));
+                                 HH_RETURN_IF_ERROR(body.RejectUnknownFields(
+                                     {"name", "channel_kind", "settings", "credentials"}));
+                                 HH_ASSIGN_OR_RETURN(auto in, ReadInboxInput(body));
+                                 HH_ASSIGN_OR_RETURN(auto inbox,
+                                                     s.inboxes.Update(a, id, in, ContextOf(req)));
+                                 return Json(200, {{"inbox", ToJson(inbox, s.public_url)}});
+                             }));
+    // DELETE disconnects: credentials are deleted at once; ?keep_history=false also deletes the
+    // inbox's conversations.
+    router.Delete(base + "/{id}",
+                  InWorkspace(auth, Role::kAdmin,
+                              [&s](Request& req, const WorkspaceAccess& a) -> Result<Response> {
+                                  HH_ASSIGN_OR_RETURN(auto id, PathId<InboxId>(req, "id"));
+                                  bool keep = true;
+                                  if (auto k = req.Query("keep_history")) {
+                                      if (*k == "false" || *k == "0") {
+                                          keep = false;
+                                      } else if (*k != "true" && *k != "1") {
+                                          return Error::InvalidArgument(
+                                              "keep_history must be true or false");
+                                      }
+                                  }
+                                  HH_RETURN_IF_ERROR(s.inboxes.Disconnect(a, id, keep, ContextOf(req)));
+                                  return Response::NoContent();
+                              }));
+}
+
+}  // namespace hudhud::http::api

@@ -1,0 +1,121 @@
+#include "storage/detail/write_queue.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+#include <string>
+
+namespace hudhud::storage::detail {
+namespace {
+
+Status RunGuarded(const Database::Work& work, Session& session) {
+    try {
+        return work(session);
+    } catch (const std::exception& e) {
+        return Error::Internal(std::string("write work threw: ") + e.what());
+    } catch (...) {
+        return Error::Internal("write work threw a non-standard exception");
+    }
+}
+
+Error BatchError(std::string_view what, const Error& cause) {
+    return Error::Unavailable("write transaction " + std::string(what) + ": " + cause.message);
+}
+
+}  // namespace
+
+WriteQueue::WriteQueue(GroupCommitOptions options) : options_(options) {}
+
+Status WriteQueue::Submit(Database::Work work) {
+    std::future<Status> result;
+    {
+        std::lock_guard lock(mu_);
+        if (closed_) return Error::Unavailable("database is closed");
+        PendingWrite& p = queue_.emplace_back(PendingWrite{std::move(work), {}});
+        result = p.done.get_future();
+    }
+    cv_.notify_one();
+    return result.get();
+}
+
+std::vector<PendingWrite> WriteQueue::TakeBatch() {
+    const std::size_t max_batch = options_.max_batch > 0 ? options_.max_batch : 1;
+    std::unique_lock lock(mu_);
+    for (;;) {
+        cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
+        if (queue_.empty()) return {};  // closed and drained
+        if (queue_.size() < max_batch && options_.window.count() > 0 && last_batch_shared_ &&
+            !closed_) {
+            cv_.wait_for(lock, options_.window,
+                         [&] { return queue_.size() >= max_batch || closed_; });
+            // Another writer may have taken everything meanwhile.
+            if (queue_.empty()) continue;
+        }
+        std::size_t n = std::min(queue_.size(), max_batch);
+        std::vector<PendingWrite> batch;
+        batch.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            batch.push_back(std::move(queue_.front()));
+            queue_.pop_front();
+        }
+        last_batch_shared_ = n > 1;
+        bool more = !queue_.empty();
+        lock.unlock();
+        if (more) cv_.notify_one();  // let an idle writer start on the rest
+        return batch;
+    }
+}
+
+void WriteQueue::Close() {
+    {
+        std::lock_guard lock(mu_);
+        closed_ = true;
+    }
+    cv_.notify_all();
+}
+
+void FailBatch(std::vector<PendingWrite>& batch, const Error& error) {
+    for (PendingWrite& p : batch) p.done.set_value(error);
+}
+
+void RunBatch(WriteTransaction& txn, std::vector<PendingWrite>& batch, WriteCounters& counters) {
+    std::vector<std::optional<Status>> results(batch.size());
+    try {
+        if (Status begun = txn.Begin(); !begun.ok()) {
+            txn.Rollback();
+            counters.AddFailure();
+            FailBatch(batch, BatchError("could not begin", begun.error()));
+            return;
+        }
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            Status s = RunGuarded(batch[i].work, txn.session());
+            if (s.ok()) {
+                if (Status kept = txn.Keep(); !kept.ok()) s = std::move(kept).error();
+            }
+            if (!s.ok()) {
+                if (Status undone = txn.Undo(); !undone.ok()) {
+                    txn.Rollback();
+                    counters.AddFailure();
+                    FailBatch(batch, BatchError("failed", undone.error()));
+                    return;
+                }
+            }
+            results[i] = std::move(s);
+        }
+        if (Status committed = txn.Commit(); !committed.ok()) {
+            txn.Rollback();
+            counters.AddFailure();
+            FailBatch(batch, BatchError("could not commit", committed.error()));
+            return;
+        }
+    } catch (const std::exception& e) {
+        txn.Rollback();
+        counters.AddFailure();
+        FailBatch(batch, Error::Unavailable(std::string("write transaction failed: ") + e.what()));
+        return;
+    }
+    counters.AddCommit(static_cast<std::int64_t>(batch.size()));
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(*results[i]));
+}
+
+}  // namespace hudhud::storage::detail
