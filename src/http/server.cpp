@@ -78,26 +78,28 @@ Method FromVerb(bhttp::verb v) {
     }
 }
 
-// Runs fn() on the handler pool and resumes the awaiting coroutine on its own executor (the
-// connection's strand). fn must not throw and must return a value.
+// Runs fn() on the handler pool while the calling coroutine waits on its own strand. fn must
+// not throw. The coroutine's completion handler never leaves the strand: the pool only computes
+// the result and then wakes the coroutine by cancelling a timer through the strand. (Handing the
+// awaitable's handler itself to a pool thread crashed under load with Boost 1.74.)
 template <typename F>
 asio::awaitable<std::invoke_result_t<F&>> RunOnPool(asio::thread_pool& pool, const void* owner,
                                                     F fn) {
     using R = std::invoke_result_t<F&>;
     auto ex = co_await asio::this_coro::executor;
-    co_return co_await asio::async_initiate<decltype(kUseAwaitable), void(R)>(
-        [&pool, ex, owner](auto handler, F f) {
-            asio::post(pool, [handler = std::move(handler), f = std::move(f), ex, owner]() mutable {
-                tl_owner = owner;
-                R result = f();
-                tl_owner = nullptr;
-                asio::post(ex,
-                           [handler = std::move(handler), result = std::move(result)]() mutable {
-                               std::move(handler)(std::move(result));
-                           });
-            });
-        },
-        kUseAwaitable, std::move(fn));
+    asio::steady_timer done(ex, asio::steady_timer::time_point::max());
+    std::optional<R> result;
+    // The frame (and so `fn`, `result`, `done`) stays alive until `done` fires: only the strand
+    // can complete the wait, and Server::Impl joins the pool before the io_context goes away.
+    asio::post(pool, [&fn, &result, &done, ex, owner] {
+        tl_owner = owner;
+        result.emplace(fn());
+        tl_owner = nullptr;
+        asio::post(ex, [&done] { done.cancel(); });
+    });
+    beast::error_code ec;
+    co_await done.async_wait(Redirect(ec));
+    co_return std::move(*result);
 }
 
 void LogCoroutineFailure(std::exception_ptr e, std::string_view what) {
