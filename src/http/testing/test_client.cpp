@@ -182,7 +182,7 @@ Result<std::unique_ptr<TestWsClient>> TestWsClient::Connect(std::uint16_t port,
     });
     if (ec) {
         return Error::Unavailable("upgrade refused: " + std::to_string(res.result_int()) + " " +
-                                  res.body());
+                                  res.body() + " (" + ec.message() + ")");
     }
     return std::unique_ptr<TestWsClient>(new TestWsClient(std::move(impl)));
 }

@@ -25,7 +25,8 @@ struct PostgresListenerOptions {
 
 // Receives PostgreSQL NOTIFY payloads on one channel, for real-time fan-out across nodes: a
 // Database::Write work runs `SELECT pg_notify($1, $2)` with (channel, payload), and every node's
-// listener gets the payload once that transaction commits (never if it rolls back).
+// listener gets the payload once that transaction commits (never if it rolls back). Payloads
+// must stay under 8000 bytes (a server limit): send ids and let subscribers read the rest.
 //
 // Holds its own connection and a background thread that invokes `on_notify` for each payload,
 // in the order the server delivers them. If the connection is lost it reconnects and LISTENs
