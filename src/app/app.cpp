@@ -122,6 +122,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
     jobs::WorkerPool::Options wo;
     wo.threads = config.job_workers;
     p->workers = std::make_unique<jobs::WorkerPool>(*p->db, *p->jobs, p->clock, wo);
+    // A committed enqueue wakes the workers at once instead of waiting for the next poll.
+    p->jobs->SetEnqueueListener([w = p->workers.get()] { w->Notify(); });
     p->workers->Register("sessions.cleanup", [db = p->db.get(), &clock = p->clock](
                                                  const jobs::JobContext&) -> Status {
         auto n = db->WriteValue([&](storage::Session& s) {
