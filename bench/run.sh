@@ -9,6 +9,7 @@ bin="$root/$build/hudhud"
 duration="${DURATION:-10s}"
 conns="${CONNECTIONS:-64}"
 tmp="$(mktemp -d /tmp/hudhud-bench.XXXXXX)"
+chmod 0755 "$tmp"  # the PostgreSQL server runs as user postgres and needs to reach $tmp/pg
 pids=()
 cleanup() {
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done

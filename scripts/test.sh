@@ -9,6 +9,7 @@ cd "$root"
 passed=0
 failed=0
 tmp="$(mktemp -d /tmp/hudhud-test.XXXXXX)"
+chmod 0755 "$tmp"  # the PostgreSQL server runs as user postgres and needs to reach $tmp/pg
 pgdir="$tmp/pg"
 cleanup() {
   bash scripts/pg-test-server.sh stop "$pgdir" >/dev/null 2>&1 || true

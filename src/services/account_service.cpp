@@ -189,12 +189,45 @@ Result<SignedIn> AccountService::Login(const std::string& email_in, const std::s
 Status AccountService::Logout(const std::string& session_token, const RequestContext& ctx) {
     (void)ctx;
     const std::string h = secrets::HashToken(session_token);
-    return db_.Write([&](Session& s) { return SessionRepository::Delete(s, h); });
+    Status st = db_.Write([&](Session& s) { return SessionRepository::Delete(s, h); });
+    InvalidateAuthCache();
+    return st;
+}
+
+void AccountService::InvalidateAuthCache() {
+    std::lock_guard lock(cache_mu_);
+    principal_cache_.clear();
+    membership_cache_.clear();
+}
+
+std::optional<Principal> AccountService::CachedLookup(const std::string& key) {
+    if (options_.auth_cache_ttl.count() == 0) return std::nullopt;
+    const Timestamp now = clock_.Now();
+    std::lock_guard lock(cache_mu_);
+    auto it = principal_cache_.find(key);
+    if (it == principal_cache_.end()) return std::nullopt;
+    const auto& p = it->second.principal;
+    if (now >= it->second.expires || (p.session && now >= p.session->expires_at)) {
+        principal_cache_.erase(it);
+        return std::nullopt;
+    }
+    return p;
+}
+
+void AccountService::CacheStore(const std::string& key, const Principal& p) {
+    if (options_.auth_cache_ttl.count() == 0) return;
+    const Timestamp now = clock_.Now();
+    std::lock_guard lock(cache_mu_);
+    // Bounded: a flood of distinct tokens cannot grow the cache without limit.
+    if (principal_cache_.size() >= 10'000) principal_cache_.clear();
+    principal_cache_[key] = {p, now + options_.auth_cache_ttl};
 }
 
 Result<Principal> AccountService::AuthenticateSession(const std::string& session_token) {
     if (session_token.empty()) return Error::Unauthenticated("sign in required");
     const std::string h = secrets::HashToken(session_token);
+    const std::string key = "s:" + h;
+    if (auto cached = CachedLookup(key)) return std::move(*cached);
     const Timestamp now = clock_.Now();
     HH_ASSIGN_OR_RETURN(auto found, db_.ReadValue([&](Session& s) -> Result<std::optional<Principal>> {
         HH_ASSIGN_OR_RETURN(auto sess, SessionRepository::FindLive(s, h, now));
@@ -207,15 +240,21 @@ Result<Principal> AccountService::AuthenticateSession(const std::string& session
     if (now - found->session->last_seen_at >= options_.session_touch_interval) {
         const auto id = found->session->id;
         const auto exp = now + options_.session_ttl;
-        (void)db_.Write([&](Session& s) { return SessionRepository::Touch(s, id, now, exp); });
+        if (db_.Write([&](Session& s) { return SessionRepository::Touch(s, id, now, exp); }).ok()) {
+            found->session->last_seen_at = now;
+            found->session->expires_at = exp;
+        }
     }
     found->user.password_hash.clear();
+    CacheStore(key, *found);
     return std::move(*found);
 }
 
 Result<Principal> AccountService::AuthenticateApiToken(const std::string& token) {
     if (token.empty()) return Error::Unauthenticated("API token required");
     const std::string h = secrets::HashToken(token);
+    const std::string key = "t:" + h;
+    if (auto cached = CachedLookup(key)) return std::move(*cached);
     HH_ASSIGN_OR_RETURN(auto found, db_.ReadValue([&](Session& s) -> Result<std::optional<Principal>> {
         HH_ASSIGN_OR_RETURN(auto rec, ApiTokenRepository::FindActive(s, h));
         if (!rec) return std::optional<Principal>();
@@ -227,9 +266,12 @@ Result<Principal> AccountService::AuthenticateApiToken(const std::string& token)
     if (!found->api_token->last_used_at ||
         now - *found->api_token->last_used_at >= options_.session_touch_interval) {
         const auto id = found->api_token->id;
-        (void)db_.Write([&](Session& s) { return ApiTokenRepository::MarkUsed(s, id, now); });
+        if (db_.Write([&](Session& s) { return ApiTokenRepository::MarkUsed(s, id, now); }).ok()) {
+            found->api_token->last_used_at = now;
+        }
     }
     found->user.password_hash.clear();
+    CacheStore(key, *found);
     return std::move(*found);
 }
 
@@ -238,9 +280,30 @@ Result<WorkspaceAccess> AccountService::Authorize(const Principal& p, WorkspaceI
     if (p.api_token && p.api_token->workspace_id != ws) {
         return Error::NotFound("workspace not found");
     }
-    HH_ASSIGN_OR_RETURN(auto m, db_.ReadValue([&](Session& s) {
-        return MembershipRepository::Find(s, ws, p.user.id);
-    }));
+    const auto key = std::make_pair(p.user.id.value(), ws.value());
+    std::optional<std::optional<Membership>> cached;
+    if (options_.auth_cache_ttl.count() > 0) {
+        const Timestamp now = clock_.Now();
+        std::lock_guard lock(cache_mu_);
+        auto it = membership_cache_.find(key);
+        if (it != membership_cache_.end() && now < it->second.expires) {
+            cached = it->second.membership;
+        }
+    }
+    std::optional<Membership> m;
+    if (cached) {
+        m = *cached;
+    } else {
+        HH_ASSIGN_OR_RETURN(m, db_.ReadValue([&](Session& s) {
+            return MembershipRepository::Find(s, ws, p.user.id);
+        }));
+        if (options_.auth_cache_ttl.count() > 0) {
+            const Timestamp now = clock_.Now();
+            std::lock_guard lock(cache_mu_);
+            if (membership_cache_.size() >= 10'000) membership_cache_.clear();
+            membership_cache_[key] = {m, now + options_.auth_cache_ttl};
+        }
+    }
     if (!m) return Error::NotFound("workspace not found");
     if (!RoleAtLeast(m->role, min_role)) {
         return Error::PermissionDenied("this action needs the " + std::string(RoleName(min_role)) +
@@ -258,8 +321,10 @@ Status AccountService::UpdateProfile(UserId user, const std::optional<std::strin
     if (name) HH_RETURN_IF_ERROR(ValidateName(*name, "name"));
     if (locale) HH_RETURN_IF_ERROR(ValidateLocale(*locale));
     const Timestamp now = clock_.Now();
-    return db_.Write(
+    Status st = db_.Write(
         [&](Session& s) { return UserRepository::UpdateProfile(s, user, name, locale, now); });
+    InvalidateAuthCache();
+    return st;
 }
 
 Status AccountService::ChangePassword(const Principal& p, const std::string& current,
@@ -273,7 +338,7 @@ Status AccountService::ChangePassword(const Principal& p, const std::string& cur
     }
     HH_ASSIGN_OR_RETURN(std::string hash, secrets::HashPassword(next, options_.password_hash));
     const Timestamp now = clock_.Now();
-    return db_.Write([&](Session& s) -> Status {
+    Status st = db_.Write([&](Session& s) -> Status {
         HH_RETURN_IF_ERROR(UserRepository::UpdatePasswordHash(s, user.id, hash, now));
         // Every other session of the user ends; the current one stays signed in.
         HH_RETURN_IF_ERROR(s.Exec("DELETE FROM sessions WHERE user_id = $1 AND id <> $2",
@@ -287,6 +352,8 @@ Status AccountService::ChangePassword(const Principal& p, const std::string& cur
         }
         return Ok();
     });
+    InvalidateAuthCache();
+    return st;
 }
 
 Result<Workspace> AccountService::CreateWorkspace(const Principal& p, const std::string& name,
@@ -296,13 +363,15 @@ Result<Workspace> AccountService::CreateWorkspace(const Principal& p, const std:
     }
     HH_RETURN_IF_ERROR(ValidateName(name, "name"));
     const Timestamp now = clock_.Now();
-    return db_.WriteValue([&](Session& s) -> Result<Workspace> {
+    auto created = db_.WriteValue([&](Session& s) -> Result<Workspace> {
         HH_ASSIGN_OR_RETURN(auto ws, WorkspaceRepository::Create(s, name, p.user.locale, now));
         HH_RETURN_IF_ERROR(MembershipRepository::Add(s, ws.id, p.user.id, Role::kOwner, now));
         HH_RETURN_IF_ERROR(audit_.Append(
             s, audit_.Make(ws.id, &p, "workspace.created", "workspace", ws.id.str(), ctx)));
         return ws;
     });
+    InvalidateAuthCache();
+    return created;
 }
 
 Result<User> AccountService::FindOrCreateUserForInvite(const std::string& email,

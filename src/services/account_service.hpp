@@ -1,6 +1,9 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +49,10 @@ public:
         std::chrono::seconds session_ttl{14 * 24 * 3600};
         std::chrono::seconds session_touch_interval{300};
         std::size_t min_password_length = 8;
+        // How long an authenticated principal and a membership lookup are reused without
+        // asking the database. Changes made on this node (logout, revocation, role changes)
+        // drop the cache at once; another node sees them within this bound. 0 disables.
+        std::chrono::milliseconds auth_cache_ttl{2000};
     };
 
     AccountService(storage::Database& db, const Clock& clock, AuditLog& audit,
@@ -88,15 +95,34 @@ public:
                                            const std::string& password);
 
     Status ValidatePassword(const std::string& password) const;
+
+    // Forgets every cached principal and membership; called after changes to sessions, tokens,
+    // roles or memberships.
+    void InvalidateAuthCache();
     static std::optional<std::string> NormalizeEmail(std::string_view email);
 
 private:
+    struct CachedPrincipal {
+        Principal principal;
+        Timestamp expires;
+    };
+    struct CachedMembership {
+        std::optional<Membership> membership;
+        Timestamp expires;
+    };
+    std::optional<Principal> CachedLookup(const std::string& key);
+    void CacheStore(const std::string& key, const Principal& p);
+
     const Clock& clock_;
     storage::Database& db_;
     AuditLog& audit_;
     LoginThrottle& throttle_;
     Options options_;
     std::string dummy_hash_;
+
+    std::mutex cache_mu_;
+    std::unordered_map<std::string, CachedPrincipal> principal_cache_;  // "s:"/"t:" + token hash
+    std::map<std::pair<std::int64_t, std::int64_t>, CachedMembership> membership_cache_;
 };
 
 }  // namespace hudhud::services

@@ -156,6 +156,21 @@ TEST_F(AccountServiceTest, ApiTokensAreBoundToTheirWorkspace) {
     EXPECT_FALSE(accounts_->AuthenticateApiToken(tok->token).ok());
 }
 
+TEST_F(AccountServiceTest, AuthCacheIsDroppedLocallyAndBoundedAcrossNodes) {
+    SignedIn s = SetupOwner();
+    // A second service on the same database plays another node.
+    AccountService::Options ao;
+    ao.password_hash = secrets::kPasswordHashMinimum;
+    AccountService other_node(*db_, clock_, *audit_, *throttle_, ao);
+    ASSERT_TRUE(other_node.AuthenticateSession(s.session_token).ok());
+    ASSERT_TRUE(accounts_->AuthenticateSession(s.session_token).ok());
+    ASSERT_TRUE(accounts_->Logout(s.session_token, ctx_).ok());
+    EXPECT_FALSE(accounts_->AuthenticateSession(s.session_token).ok()) << "same node: at once";
+    EXPECT_TRUE(other_node.AuthenticateSession(s.session_token).ok()) << "other node: cached";
+    clock_.Advance(3s);
+    EXPECT_FALSE(other_node.AuthenticateSession(s.session_token).ok()) << "other node: bounded";
+}
+
 TEST_F(AccountServiceTest, LastOwnerCannotBeDemoted) {
     SignedIn owner = SetupOwner();
     auto p = *accounts_->AuthenticateSession(owner.session_token);

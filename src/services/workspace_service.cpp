@@ -81,7 +81,7 @@ Result<std::vector<Member>> WorkspaceService::ListMembers(const WorkspaceAccess&
 Status WorkspaceService::ChangeRole(const WorkspaceAccess& a, UserId user, Role role,
                                     const RequestContext& ctx) {
     HH_RETURN_IF_ERROR(Require(a, Role::kAdmin));
-    return db_.Write([&](Session& s) -> Status {
+    Status st = db_.Write([&](Session& s) -> Status {
         HH_ASSIGN_OR_RETURN(auto target, MembershipRepository::Find(s, a.workspace(), user));
         if (!target) return Error::NotFound("member not found");
         // Only an owner may make or unmake owners, and the last owner stays an owner.
@@ -99,6 +99,8 @@ Status WorkspaceService::ChangeRole(const WorkspaceAccess& a, UserId user, Role 
                            ctx,
                            {{"from", RoleName(target->role)}, {"to", RoleName(role)}}));
     });
+    accounts_.InvalidateAuthCache();
+    return st;
 }
 
 Status WorkspaceService::SetAvailability(const WorkspaceAccess& a, Availability availability) {
@@ -110,7 +112,7 @@ Status WorkspaceService::SetAvailability(const WorkspaceAccess& a, Availability 
 Status WorkspaceService::RemoveMember(const WorkspaceAccess& a, UserId user,
                                       const RequestContext& ctx) {
     if (user != a.user()) HH_RETURN_IF_ERROR(Require(a, Role::kAdmin));
-    return db_.Write([&](Session& s) -> Status {
+    Status st = db_.Write([&](Session& s) -> Status {
         HH_ASSIGN_OR_RETURN(auto target, MembershipRepository::Find(s, a.workspace(), user));
         if (!target) return Error::NotFound("member not found");
         if (target->role == Role::kOwner) {
@@ -129,6 +131,8 @@ Status WorkspaceService::RemoveMember(const WorkspaceAccess& a, UserId user,
         return audit_.Append(s, audit_.Make(a.workspace(), &a.principal, "member.removed", "user",
                                             user.str(), ctx));
     });
+    accounts_.InvalidateAuthCache();
+    return st;
 }
 
 Result<CreatedInvitation> WorkspaceService::Invite(const WorkspaceAccess& a,
@@ -203,6 +207,7 @@ Result<SignedIn> WorkspaceService::AcceptInvitation(const std::string& token,
                                             {{"role", RoleName(inv->role)}}));
     });
     if (!st.ok()) return std::move(st).error();
+    accounts_.InvalidateAuthCache();
     return accounts_.SignInNewSession(user, ctx);
 }
 
@@ -242,7 +247,7 @@ Result<std::vector<storage::ApiTokenRecord>> WorkspaceService::ListApiTokens(
 Status WorkspaceService::RevokeApiToken(const WorkspaceAccess& a, ApiTokenId id,
                                         const RequestContext& ctx) {
     const Timestamp now = clock_.Now();
-    return db_.Write([&](Session& s) -> Status {
+    Status st = db_.Write([&](Session& s) -> Status {
         HH_ASSIGN_OR_RETURN(auto all, ApiTokenRepository::List(s, a.workspace()));
         auto it = std::find_if(all.begin(), all.end(), [&](const auto& t) { return t.id == id; });
         if (it == all.end()) return Error::NotFound("api token not found");
@@ -253,6 +258,8 @@ Status WorkspaceService::RevokeApiToken(const WorkspaceAccess& a, ApiTokenId id,
         return audit_.Append(s, audit_.Make(a.workspace(), &a.principal, "api_token.revoked",
                                             "api_token", id.str(), ctx));
     });
+    accounts_.InvalidateAuthCache();
+    return st;
 }
 
 Result<storage::Page<AuditEntry>> WorkspaceService::ListAudit(const WorkspaceAccess& a,
