@@ -241,6 +241,7 @@ Status App::Run() {
     p.workers->Stop();
     p.db->Close();
     log::Info("server.stopped");
+    log::Flush();
     return Ok();
 }
 

@@ -132,6 +132,7 @@ int main(int argc, char** argv) {
         auto app = hudhud::app::App::Create(*config);
         if (!app.ok()) {
             hudhud::log::Error("app.start_failed", {{"error", app.error().message}});
+            hudhud::log::Flush();
             return Fail(app.error());
         }
         auto st = (*app)->Run();

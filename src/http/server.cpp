@@ -46,14 +46,11 @@ namespace bhttp = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // Set on the server's I/O threads and on pool threads while they run one of its callbacks, so
 // Stop() can tell it must not wait for itself.
 thread_local const void* tl_owner = nullptr;
-
-constexpr auto kUseAwaitable = asio::use_awaitable;
 
 auto Redirect(beast::error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 
@@ -80,8 +77,9 @@ Method FromVerb(bhttp::verb v) {
 
 // Runs fn() on the handler pool while the calling coroutine waits on its own strand. fn must
 // not throw. The coroutine's completion handler never leaves the strand: the pool only computes
-// the result and then wakes the coroutine by cancelling a timer through the strand. (Handing the
-// awaitable's handler itself to a pool thread crashed under load with Boost 1.74.)
+// the result and then wakes the coroutine by cancelling a timer through the strand. (Moving the
+// awaitable's handler through a pool thread was where Boost 1.74's any_executor double release,
+// docs/decisions/0003, showed up first; this shape keeps every executor copy on the strand.)
 template <typename F>
 asio::awaitable<std::invoke_result_t<F&>> RunOnPool(asio::thread_pool& pool, const void* owner,
                                                     F fn) {
@@ -138,6 +136,11 @@ struct RouteStats {
 
 // Server-side bookkeeping of one TCP connection, touched only on the connection's strand except
 // for the registry membership.
+struct WsUpgrade {
+    bhttp::request<bhttp::string_body> request;
+    WsPrincipal principal;
+};
+
 struct ConnState {
     asio::any_io_executor executor;
     beast::tcp_stream* stream = nullptr;  // nullptr once the connection is finished
@@ -199,9 +202,12 @@ struct Server::Impl {
     asio::awaitable<void> AcceptLoop();
     asio::awaitable<void> HandleConnection(tcp::socket socket);
     asio::awaitable<void> RejectConnection(tcp::socket socket);
+    // Returns the accepted upgrade when the connection turns into a WebSocket; the session's
+    // frame (parser, buffers, request) is gone by the time the WebSocket runs.
     template <class Stream>
-    asio::awaitable<void> HttpSession(Stream& stream, std::shared_ptr<ConnState> state,
-                                      const std::string& remote, bool secure);
+    asio::awaitable<std::optional<WsUpgrade>> HttpSession(Stream& stream,
+                                                          std::shared_ptr<ConnState> state,
+                                                          const std::string& remote, bool secure);
     template <class Stream>
     asio::awaitable<std::size_t> WriteResponse(Stream& stream, Response& resp,
                                                const std::string& request_id, bool keep_alive,
@@ -309,6 +315,13 @@ class WsSession final : public detail::WsSessionBase,
     void StartClose() {
         if (closing_) return;
         closing_ = true;
+        // A client that does not answer the close frame promptly is cut off after a second
+        // rather than holding up a server shutdown.
+        websocket::stream_base::timeout timeouts{};
+        timeouts.handshake_timeout = std::chrono::seconds(1);
+        timeouts.idle_timeout = hub_.options().idle_timeout;
+        timeouts.keep_alive_pings = true;
+        ws_.set_option(timeouts);
         asio::co_spawn(
             ws_.get_executor(),
             [self = this->shared_from_this()]() -> asio::awaitable<void> {
@@ -797,10 +810,20 @@ asio::awaitable<void> Server::Impl::HandleConnection(tcp::socket socket) {
                 state->stream = &beast::get_lowest_layer(tls);
                 state->stream->expires_after(options.idle_timeout);
                 co_await tls.async_handshake(asio::ssl::stream_base::server, Redirect(ec));
-                if (!ec) co_await HttpSession(tls, state, remote, true);
+                if (!ec) {
+                    auto upgrade = co_await HttpSession(tls, state, remote, true);
+                    if (upgrade) {
+                        co_await RunWebSocket(tls, state, std::move(upgrade->request),
+                                              std::move(upgrade->principal));
+                    }
+                }
             } else {
                 state->stream = &stream;
-                co_await HttpSession(stream, state, remote, false);
+                auto upgrade = co_await HttpSession(stream, state, remote, false);
+                if (upgrade) {
+                    co_await RunWebSocket(stream, state, std::move(upgrade->request),
+                                          std::move(upgrade->principal));
+                }
             }
         }
     } catch (const std::exception& e) {
@@ -884,8 +907,8 @@ asio::awaitable<std::size_t> Server::Impl::WriteResponse(Stream& stream, Respons
 }
 
 template <class Stream>
-asio::awaitable<void> Server::Impl::HttpSession(Stream& stream, std::shared_ptr<ConnState> state,
-                                                const std::string& remote, bool secure) {
+asio::awaitable<std::optional<WsUpgrade>> Server::Impl::HttpSession(
+    Stream& stream, std::shared_ptr<ConnState> state, const std::string& remote, bool secure) {
     auto& lowest = beast::get_lowest_layer(stream);
     beast::flat_buffer buffer;
     beast::error_code ec;
@@ -1056,9 +1079,7 @@ asio::awaitable<void> Server::Impl::HttpSession(Stream& stream, std::shared_ptr<
                         have_response = true;
                     } else {
                         Record(*stats, req, 101, 0, start, true, {});
-                        co_await RunWebSocket(stream, state, parser.release(),
-                                              std::move(principal).value());
-                        co_return;
+                        co_return WsUpgrade{parser.release(), std::move(principal).value()};
                     }
                 }
             }
@@ -1107,6 +1128,7 @@ asio::awaitable<void> Server::Impl::HttpSession(Stream& stream, std::shared_ptr<
     } else {
         lowest.close();
     }
+    co_return std::nullopt;
 }
 
 template <class Stream>

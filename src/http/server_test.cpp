@@ -50,7 +50,7 @@ Router BasicRouter() {
 }
 
 class ServerTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { log::SetLevel(log::Level::kWarn); }
     void TearDown() override {
         server_.reset();
@@ -308,19 +308,24 @@ TEST_F(ServerTest, MetricsHaveRouteSeries) {
     ASSERT_TRUE(c->Get("/nope").ok());
     ASSERT_TRUE(c->Get("/throw").ok());
     std::string text = metrics_.Render();
-    EXPECT_NE(text.find(R"(hudhud_http_requests_total{route="healthz",method="GET",status="200"} 3)"),
-              std::string::npos)
+    EXPECT_NE(
+        text.find(R"(hudhud_http_requests_total{route="healthz",method="GET",status="200"} 3)"),
+        std::string::npos)
         << text;
-    EXPECT_NE(text.find(R"(hudhud_http_requests_total{route="/echo/{id}",method="GET",status="200"} 1)"),
-              std::string::npos);
-    EXPECT_NE(text.find(R"(hudhud_http_requests_total{route="unmatched",method="GET",status="404"} 1)"),
-              std::string::npos);
-    EXPECT_NE(text.find(R"(hudhud_http_requests_total{route="/throw",method="GET",status="500"} 1)"),
-              std::string::npos);
+    EXPECT_NE(
+        text.find(R"(hudhud_http_requests_total{route="/echo/{id}",method="GET",status="200"} 1)"),
+        std::string::npos);
+    EXPECT_NE(
+        text.find(R"(hudhud_http_requests_total{route="unmatched",method="GET",status="404"} 1)"),
+        std::string::npos);
+    EXPECT_NE(
+        text.find(R"(hudhud_http_requests_total{route="/throw",method="GET",status="500"} 1)"),
+        std::string::npos);
     EXPECT_NE(text.find(R"(hudhud_http_request_duration_seconds_count{route="healthz"} 3)"),
               std::string::npos);
-    EXPECT_NE(text.find(R"(hudhud_http_request_duration_seconds_bucket{route="healthz",le="0.001"})"),
-              std::string::npos);
+    EXPECT_NE(
+        text.find(R"(hudhud_http_request_duration_seconds_bucket{route="healthz",le="0.001"})"),
+        std::string::npos);
     EXPECT_NE(text.find("hudhud_http_connections 1\n"), std::string::npos) << text;
 }
 
@@ -392,8 +397,8 @@ TEST_F(ServerTest, ConnectionLimitAnswers503) {
 }
 
 TEST_F(ServerTest, ServesTls) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("hudhud_tls_" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("hudhud_tls_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     std::string cert = (dir / "cert.pem").string();
     std::string key = (dir / "key.pem").string();
@@ -416,7 +421,9 @@ TEST_F(ServerTest, ServesTls) {
 
 TEST_F(ServerTest, BadTlsFilesFailStart) {
     Router r = BasicRouter();
-    Server s({.host = "127.0.0.1", .port = 0, .tls_cert_file = "/nonexistent/c.pem",
+    Server s({.host = "127.0.0.1",
+              .port = 0,
+              .tls_cert_file = "/nonexistent/c.pem",
               .tls_key_file = "/nonexistent/k.pem"},
              std::move(r), metrics_);
     auto status = s.Start();
@@ -447,8 +454,8 @@ TEST_F(ServerTest, StaticFallbackRefusesTraversal) {
     auto spa = c->Get("/inbox/1", {{"Accept", "text/html"}});
     ASSERT_TRUE(spa.ok());
     EXPECT_EQ(spa->body, "<html>spa</html>");
-    for (const char* target : {"/../secret.txt", "/%2e%2e/secret.txt", "/a/../../secret.txt",
-                               "/..%2fsecret.txt"}) {
+    for (const char* target :
+         {"/../secret.txt", "/%2e%2e/secret.txt", "/a/../../secret.txt", "/..%2fsecret.txt"}) {
         auto conn = Connect();
         auto res = conn->Get(target, {{"Accept", "text/html"}});
         ASSERT_TRUE(res.ok()) << target;

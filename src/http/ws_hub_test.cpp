@@ -28,7 +28,7 @@ Result<WsPrincipal> AuthByHeader(const Request& req) {
 }
 
 class WsTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { log::SetLevel(log::Level::kWarn); }
     void TearDown() override {
         server_.reset();
@@ -58,8 +58,8 @@ protected:
         options.host = "127.0.0.1";
         options.port = 0;
         options.io_threads = 2;
-        server_ = std::make_unique<Server>(std::move(options), std::move(router), metrics_,
-                                           hub_.get());
+        server_ =
+            std::make_unique<Server>(std::move(options), std::move(router), metrics_, hub_.get());
         ASSERT_TRUE(server_->Start().ok());
     }
 
@@ -232,15 +232,15 @@ TEST_F(WsTest, OriginAllowList) {
                                      {{"X-Test-User", "user-1"}, {"Origin", "https://evil"}});
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().message.find("403"), std::string::npos);
-    auto good = TestWsClient::Connect(
-        server_->port(), "/api/v1/ws",
-        {{"X-Test-User", "user-1"}, {"Origin", "https://app.example"}});
+    auto good =
+        TestWsClient::Connect(server_->port(), "/api/v1/ws",
+                              {{"X-Test-User", "user-1"}, {"Origin", "https://app.example"}});
     EXPECT_TRUE(good.ok());
 }
 
 TEST_F(WsTest, WorksOverTls) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("hudhud_wss_" + std::to_string(::getpid()));
+    auto dir =
+        std::filesystem::temp_directory_path() / ("hudhud_wss_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     std::string cert = (dir / "cert.pem").string();
     std::string key = (dir / "key.pem").string();

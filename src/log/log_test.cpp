@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -47,8 +46,13 @@ TEST_F(LogTest, WritesOneJsonObjectPerLine) {
     EXPECT_EQ(first["status"], 200);
     EXPECT_EQ(first["path"], "/healthz");
     EXPECT_EQ(first["field.event"], "clash");
-    EXPECT_TRUE(std::regex_match(first["ts"].get<std::string>(),
-                                 std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+    // 2024-05-01T12:34:56.789Z
+    std::string ts = first["ts"].get<std::string>();
+    ASSERT_EQ(ts.size(), 24u);
+    EXPECT_EQ(ts[4], '-');
+    EXPECT_EQ(ts[10], 'T');
+    EXPECT_EQ(ts[19], '.');
+    EXPECT_EQ(ts.back(), 'Z');
     // ts, level and event lead the line so a human can scan it.
     EXPECT_EQ(lines[0].rfind(R"({"ts":")", 0), 0u);
     EXPECT_NE(lines[0].find(R"(","level":"info","event":"http.request",)"), std::string::npos);

@@ -1,7 +1,5 @@
 #include "http/testing/test_client.hpp"
 
-#include <sys/socket.h>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,7 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <variant>
+#include <deque>
 
 namespace hudhud::http::testing {
 namespace {
@@ -21,21 +19,30 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
-
-void SetTimeouts(tcp::socket& socket, std::chrono::milliseconds timeout) {
-    timeval tv{};
-    tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-}
+using TlsSocket = asio::ssl::stream<tcp::socket>;
 
 Error Fail(std::string_view what, const beast::error_code& ec) {
-    if (ec == asio::error::would_block || ec == asio::error::try_again ||
-        ec == asio::error::timed_out) {
-        return Error::Timeout(std::string(what) + ": timed out");
-    }
+    if (ec == asio::error::timed_out) return Error::Timeout(std::string(what) + ": timed out");
     return Error::Unavailable(std::string(what) + ": " + ec.message());
+}
+
+// Runs `ioc` until `*done` or `timeout`; on timeout cancels the socket's operations (which then
+// complete with operation_aborted) and reports timed_out.
+beast::error_code RunUntil(asio::io_context& ioc, tcp::socket& socket, const bool* done,
+                           std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    ioc.restart();
+    while (!*done && std::chrono::steady_clock::now() < deadline) {
+        ioc.run_one_until(deadline);
+        if (ioc.stopped()) ioc.restart();
+    }
+    if (*done) return {};
+    beast::error_code ignored;
+    socket.cancel(ignored);
+    ioc.restart();
+    while (!*done && ioc.run_one() > 0) {
+    }
+    return asio::error::timed_out;
 }
 
 ClientResponse Convert(bhttp::response<bhttp::string_body>&& res) {
@@ -52,15 +59,29 @@ struct TestClient::Impl {
     asio::io_context ioc;
     asio::ssl::context ssl_ctx{asio::ssl::context::tls_client};
     std::unique_ptr<tcp::socket> plain;
-    std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;
+    std::unique_ptr<TlsSocket> tls;
     beast::flat_buffer buffer;
+    std::chrono::milliseconds timeout{};
 
-    template <class F>
-    auto WithStream(F&& f) {
-        if (tls) return f(*tls);
-        return f(*plain);
-    }
     tcp::socket& socket() { return tls ? tls->next_layer() : *plain; }
+
+    // Starts `op(stream, handler)` and waits for it.
+    template <class Op>
+    beast::error_code Run(Op&& op, std::chrono::milliseconds limit) {
+        bool done = false;
+        beast::error_code result;
+        auto handler = [&](beast::error_code ec, std::size_t = 0) {
+            result = ec;
+            done = true;
+        };
+        if (tls) {
+            op(*tls, handler);
+        } else {
+            op(*plain, handler);
+        }
+        beast::error_code ec = RunUntil(ioc, socket(), &done, limit);
+        return ec ? ec : result;
+    }
 };
 
 TestClient::TestClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -69,21 +90,26 @@ TestClient::~TestClient() = default;
 Result<std::unique_ptr<TestClient>> TestClient::Connect(std::uint16_t port, bool tls,
                                                         std::chrono::milliseconds timeout) {
     auto impl = std::make_unique<Impl>();
+    impl->timeout = timeout;
     beast::error_code ec;
     tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
     if (tls) {
         impl->ssl_ctx.set_verify_mode(asio::ssl::verify_none);
-        impl->tls = std::make_unique<asio::ssl::stream<tcp::socket>>(impl->ioc, impl->ssl_ctx);
-        impl->tls->next_layer().connect(ep, ec);
-        if (ec) return Fail("connect", ec);
-        SetTimeouts(impl->tls->next_layer(), timeout);
-        impl->tls->handshake(asio::ssl::stream_base::client, ec);
-        if (ec) return Fail("tls handshake", ec);
+        impl->tls = std::make_unique<TlsSocket>(impl->ioc, impl->ssl_ctx);
     } else {
         impl->plain = std::make_unique<tcp::socket>(impl->ioc);
-        impl->plain->connect(ep, ec);
-        if (ec) return Fail("connect", ec);
-        SetTimeouts(*impl->plain, timeout);
+    }
+    impl->socket().connect(ep, ec);
+    if (ec) return Fail("connect", ec);
+    if (tls) {
+        ec = impl->Run(
+            [](auto& s, auto h) {
+                if constexpr (std::is_same_v<std::decay_t<decltype(s)>, TlsSocket>) {
+                    s.async_handshake(asio::ssl::stream_base::client, h);
+                }
+            },
+            timeout);
+        if (ec) return Fail("tls handshake", ec);
     }
     return std::unique_ptr<TestClient>(new TestClient(std::move(impl)));
 }
@@ -99,37 +125,35 @@ Result<ClientResponse> TestClient::Send(std::string_view method, std::string_vie
     bool has_body = !body.empty() || method == "POST" || method == "PUT" || method == "PATCH";
     req.body() = std::move(body);
     if (has_body) req.prepare_payload();
-    beast::error_code ec;
-    impl_->WithStream([&](auto& s) { bhttp::write(s, req, ec); });
+    auto ec = impl_->Run([&](auto& s, auto h) { bhttp::async_write(s, req, h); }, impl_->timeout);
     if (ec) return Fail("write", ec);
-    return ReadResponse();
+    return ReadResponse(method == "HEAD");
 }
 
 Status TestClient::WriteRaw(std::string_view bytes) {
-    beast::error_code ec;
-    impl_->WithStream([&](auto& s) { asio::write(s, asio::buffer(bytes), ec); });
+    auto ec = impl_->Run([&](auto& s, auto h) { asio::async_write(s, asio::buffer(bytes), h); },
+                         impl_->timeout);
     if (ec) return Fail("write", ec);
     return Ok();
 }
 
-Result<ClientResponse> TestClient::ReadResponse() {
+Result<ClientResponse> TestClient::ReadResponse(bool head) {
     bhttp::response_parser<bhttp::string_body> parser;
+    parser.skip(head);
     parser.body_limit(64u << 20);
-    beast::error_code ec;
-    impl_->WithStream([&](auto& s) { bhttp::read(s, impl_->buffer, parser, ec); });
+    auto ec = impl_->Run([&](auto& s, auto h) { bhttp::async_read(s, impl_->buffer, parser, h); },
+                         impl_->timeout);
     if (ec) return Fail("read", ec);
     return Convert(parser.release());
 }
 
 bool TestClient::WaitForClose(std::chrono::milliseconds wait) {
-    SetTimeouts(impl_->socket(), wait);
-    char byte = 0;
-    beast::error_code ec;
+    std::array<char, 4096> sink;
     while (true) {
-        impl_->WithStream([&](auto& s) { s.read_some(asio::buffer(&byte, 1), ec); });
+        auto ec =
+            impl_->Run([&](auto& s, auto h) { s.async_read_some(asio::buffer(sink), h); }, wait);
         if (!ec) continue;  // drain anything still in flight
-        return !(ec == asio::error::would_block || ec == asio::error::try_again ||
-                 ec == asio::error::timed_out);
+        return ec != asio::error::timed_out;
     }
 }
 
@@ -137,15 +161,40 @@ struct TestWsClient::Impl {
     asio::io_context ioc;
     asio::ssl::context ssl_ctx{asio::ssl::context::tls_client};
     std::unique_ptr<websocket::stream<tcp::socket>> plain;
-    std::unique_ptr<websocket::stream<asio::ssl::stream<tcp::socket>>> tls;
+    std::unique_ptr<websocket::stream<TlsSocket>> tls;
     beast::flat_buffer buffer;
+    std::chrono::milliseconds timeout{};
+    // A read stays outstanding across Read() calls that time out, so a late message is not lost
+    // and the stream stays usable.
+    bool reading = false;
+    std::deque<Result<std::string>> inbox;
+
+    tcp::socket& socket() { return tls ? tls->next_layer().next_layer() : plain->next_layer(); }
 
     template <class F>
-    auto WithStream(F&& f) {
-        if (tls) return f(*tls);
-        return f(*plain);
+    void WithStream(F&& f) {
+        if (tls) {
+            f(*tls);
+        } else {
+            f(*plain);
+        }
     }
-    tcp::socket& socket() { return tls ? tls->next_layer().next_layer() : plain->next_layer(); }
+
+    void StartRead() {
+        if (reading) return;
+        reading = true;
+        WithStream([this](auto& ws) {
+            ws.async_read(buffer, [this](beast::error_code ec, std::size_t) {
+                reading = false;
+                if (ec) {
+                    inbox.push_back(Fail("ws read", ec));
+                    return;
+                }
+                inbox.push_back(beast::buffers_to_string(buffer.data()));
+                buffer.consume(buffer.size());
+            });
+        });
+    }
 };
 
 TestWsClient::TestWsClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -156,55 +205,85 @@ Result<std::unique_ptr<TestWsClient>> TestWsClient::Connect(std::uint16_t port,
                                                             const StringPairs& headers, bool tls,
                                                             std::chrono::milliseconds timeout) {
     auto impl = std::make_unique<Impl>();
+    impl->timeout = timeout;
     beast::error_code ec;
     tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
     if (tls) {
         impl->ssl_ctx.set_verify_mode(asio::ssl::verify_none);
-        impl->tls = std::make_unique<websocket::stream<asio::ssl::stream<tcp::socket>>>(
-            impl->ioc, impl->ssl_ctx);
-        impl->socket().connect(ep, ec);
-        if (ec) return Fail("connect", ec);
-        SetTimeouts(impl->socket(), timeout);
-        impl->tls->next_layer().handshake(asio::ssl::stream_base::client, ec);
-        if (ec) return Fail("tls handshake", ec);
+        impl->tls = std::make_unique<websocket::stream<TlsSocket>>(impl->ioc, impl->ssl_ctx);
     } else {
         impl->plain = std::make_unique<websocket::stream<tcp::socket>>(impl->ioc);
-        impl->socket().connect(ep, ec);
-        if (ec) return Fail("connect", ec);
-        SetTimeouts(impl->socket(), timeout);
     }
-    websocket::response_type res;
+    impl->socket().connect(ep, ec);
+    if (ec) return Fail("connect", ec);
+    bool done = false;
+    if (tls) {
+        impl->tls->next_layer().async_handshake(asio::ssl::stream_base::client,
+                                                [&](beast::error_code e) {
+                                                    ec = e;
+                                                    done = true;
+                                                });
+        auto t = RunUntil(impl->ioc, impl->socket(), &done, timeout);
+        if (t || ec) return Fail("tls handshake", t ? t : ec);
+    }
+    done = false;
     impl->WithStream([&](auto& ws) {
-        ws.set_option(websocket::stream_base::decorator([&](websocket::request_type& req) {
+        ws.set_option(websocket::stream_base::decorator([&headers](websocket::request_type& req) {
             for (const auto& [k, v] : headers) req.set(k, v);
         }));
-        ws.handshake(res, "127.0.0.1", target, ec);
+        ws.async_handshake("127.0.0.1", target, [&](beast::error_code e) {
+            ec = e;
+            done = true;
+        });
     });
-    if (ec) {
-        return Error::Unavailable("upgrade refused: " + std::to_string(res.result_int()) + " " +
-                                  res.body() + " (" + ec.message() + ")");
+    auto t = RunUntil(impl->ioc, impl->socket(), &done, timeout);
+    if (t) return Fail("ws handshake", t);
+    if (ec == websocket::error::upgrade_declined) {
+        // Beast 1.74 drops the refusal response; ask again over plain HTTP to report it.
+        auto again = TestClient::Connect(port, tls, timeout);
+        if (!again.ok()) return again.error();
+        StringPairs upgrade = headers;
+        upgrade.emplace_back("Connection", "Upgrade");
+        upgrade.emplace_back("Upgrade", "websocket");
+        upgrade.emplace_back("Sec-WebSocket-Version", "13");
+        upgrade.emplace_back("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+        auto r = (*again)->Get(target, upgrade);
+        if (!r.ok()) return r.error();
+        return Error::Unavailable("upgrade refused: " + std::to_string(r->status) + " " + r->body);
     }
+    if (ec) return Fail("ws handshake", ec);
     return std::unique_ptr<TestWsClient>(new TestWsClient(std::move(impl)));
 }
 
 Status TestWsClient::Send(std::string_view text) {
+    bool done = false;
     beast::error_code ec;
     impl_->WithStream([&](auto& ws) {
         ws.text(true);
-        ws.write(asio::buffer(text), ec);
+        ws.async_write(asio::buffer(text), [&](beast::error_code e, std::size_t) {
+            ec = e;
+            done = true;
+        });
     });
-    if (ec) return Fail("ws write", ec);
+    auto t = RunUntil(impl_->ioc, impl_->socket(), &done, impl_->timeout);
+    if (t || ec) return Fail("ws write", t ? t : ec);
     return Ok();
 }
 
 Result<std::string> TestWsClient::Read(std::chrono::milliseconds wait) {
-    SetTimeouts(impl_->socket(), wait);
-    beast::error_code ec;
-    impl_->WithStream([&](auto& ws) { ws.read(impl_->buffer, ec); });
-    if (ec) return Fail("ws read", ec);
-    std::string text = beast::buffers_to_string(impl_->buffer.data());
-    impl_->buffer.consume(impl_->buffer.size());
-    return text;
+    if (impl_->inbox.empty()) {
+        impl_->StartRead();
+        auto deadline = std::chrono::steady_clock::now() + wait;
+        impl_->ioc.restart();
+        while (impl_->inbox.empty() && std::chrono::steady_clock::now() < deadline) {
+            impl_->ioc.run_one_until(deadline);
+            if (impl_->ioc.stopped()) impl_->ioc.restart();
+        }
+        if (impl_->inbox.empty()) return Error::Timeout("ws read: timed out");
+    }
+    Result<std::string> front = std::move(impl_->inbox.front());
+    impl_->inbox.pop_front();
+    return front;
 }
 
 Result<nlohmann::json> TestWsClient::ReadJson(std::chrono::milliseconds wait) {

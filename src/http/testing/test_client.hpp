@@ -28,7 +28,7 @@ struct ClientResponse {
 
 // One keep-alive connection. Every operation gives up after `timeout`.
 class TestClient {
-public:
+  public:
     // kUnavailable when the connection (or TLS handshake) fails.
     static Result<std::unique_ptr<TestClient>> Connect(
         std::uint16_t port, bool tls = false,
@@ -47,20 +47,21 @@ public:
 
     // Raw bytes out, one parsed response in (for pipelining and malformed-request tests).
     Status WriteRaw(std::string_view bytes);
-    Result<ClientResponse> ReadResponse();
+    // `head`: the response answers a HEAD request (no body follows its headers).
+    Result<ClientResponse> ReadResponse(bool head = false);
     // True when the server closes the connection within `wait` (EOF or reset).
     bool WaitForClose(std::chrono::milliseconds wait);
 
     struct Impl;
 
-private:
+  private:
     explicit TestClient(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
 
 // A WebSocket client connection.
 class TestWsClient {
-public:
+  public:
     // On a refused upgrade the error message holds the HTTP status, e.g. "upgrade refused: 401".
     static Result<std::unique_ptr<TestWsClient>> Connect(
         std::uint16_t port, std::string_view target, const StringPairs& headers = {},
@@ -77,7 +78,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     explicit TestWsClient(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
