@@ -6,6 +6,8 @@ namespace hudhud::storage {
 namespace {
 
 using detail::OptValue;
+using detail::Discard;
+using detail::ExpectOneRow;
 using detail::RowReader;
 using detail::TimeValue;
 
@@ -74,16 +76,7 @@ AuditEntry ReadAudit(RowReader r) {
     return a;
 }
 
-Status ExpectOneRow(Result<std::int64_t> changed, const char* what) {
-    if (!changed.ok()) return std::move(changed).error();
-    if (*changed == 0) return Error::NotFound(std::string(what) + " not found");
-    return Ok();
-}
 
-Status Discard(Result<std::int64_t> r) {
-    if (!r.ok()) return std::move(r).error();
-    return Ok();
-}
 
 }  // namespace
 

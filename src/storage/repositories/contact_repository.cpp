@@ -6,6 +6,8 @@ namespace hudhud::storage {
 namespace {
 
 using detail::OptValue;
+using detail::Discard;
+using detail::ExpectOneRow;
 using detail::RowReader;
 using detail::TimeValue;
 
@@ -42,11 +44,6 @@ ContactNote ReadNote(RowReader r) {
     return n;
 }
 
-Status ExpectOneRow(Result<std::int64_t> changed, const char* what) {
-    if (!changed.ok()) return std::move(changed).error();
-    if (*changed == 0) return Error::NotFound(std::string(what) + " not found");
-    return Ok();
-}
 
 }  // namespace
 

@@ -31,9 +31,7 @@ Inbox ReadInbox(RowReader r) {
 }
 
 Status ExpectOneRow(Result<std::int64_t> changed) {
-    if (!changed.ok()) return std::move(changed).error();
-    if (*changed == 0) return Error::NotFound("inbox not found");
-    return Ok();
+    return detail::ExpectOneRow(std::move(changed), "inbox");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/result.hpp"
 #include "storage/sql.hpp"
 
 namespace hudhud::storage::detail {
@@ -40,6 +41,19 @@ private:
     const std::vector<Value>& row_;
     std::size_t i_ = 0;
 };
+
+// For UPDATE/DELETE of one addressed row: zero rows changed means it is not there (or belongs to
+// another workspace), which callers report as kNotFound.
+inline Status ExpectOneRow(Result<std::int64_t> changed, const char* what) {
+    if (!changed.ok()) return std::move(changed).error();
+    if (*changed == 0) return Error::NotFound(std::string(what) + " not found");
+    return Ok();
+}
+
+inline Status Discard(Result<std::int64_t> changed) {
+    if (!changed.ok()) return std::move(changed).error();
+    return Ok();
+}
 
 inline Value OptValue(const std::optional<std::string>& v) {
     return v ? Value(*v) : Value(nullptr);

@@ -5,6 +5,8 @@
 namespace hudhud::storage {
 namespace {
 
+using detail::Discard;
+using detail::ExpectOneRow;
 using detail::RowReader;
 using detail::TimeValue;
 
@@ -46,11 +48,6 @@ Membership ReadMembership(RowReader& r) {
     return m;
 }
 
-Status ExpectOneRow(Result<std::int64_t> changed, const char* what) {
-    if (!changed.ok()) return std::move(changed).error();
-    if (*changed == 0) return Error::NotFound(std::string(what) + " not found");
-    return Ok();
-}
 
 }  // namespace
 
