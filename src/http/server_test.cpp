@@ -307,7 +307,15 @@ TEST_F(ServerTest, MetricsHaveRouteSeries) {
     ASSERT_TRUE(c->Get("/echo/1").ok());
     ASSERT_TRUE(c->Get("/nope").ok());
     ASSERT_TRUE(c->Get("/throw").ok());
-    std::string text = metrics_.Render();
+    // The server records a request after writing its response, so the client can be faster
+    // than the last counter; wait for it instead of racing.
+    std::string text;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    do {
+        text = metrics_.Render();
+        if (text.find(R"(route="/throw",method="GET",status="500"} 1)") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    } while (std::chrono::steady_clock::now() < deadline);
     EXPECT_NE(
         text.find(R"(hudhud_http_requests_total{route="healthz",method="GET",status="200"} 3)"),
         std::string::npos)

@@ -24,7 +24,10 @@ public:
     // throws) is rolled back alone and its caller gets that error while the others commit.
     // If the shared commit fails, every caller in the batch gets kUnavailable and nothing of
     // their work remains. `work` runs on a writer thread: it must not block on anything but
-    // the session, and must not call Write or Read itself.
+    // the session, and must not call Write or Read itself. A work may run more than once: a
+    // backend may first run a batch without savepoints and, when any work of it fails, roll the
+    // batch back and run every work again in savepoints (PostgreSQL does). So a work must have
+    // no effect outside the session except assigning its results to captured variables.
     virtual Status Write(Work work) = 0;
 
     // Runs `work` on a read connection in a read-only snapshot. Many reads run in parallel.

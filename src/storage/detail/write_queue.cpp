@@ -78,7 +78,49 @@ void FailBatch(std::vector<PendingWrite>& batch, const Error& error) {
     for (PendingWrite& p : batch) p.done.set_value(error);
 }
 
+namespace {
+
+enum class Optimistic { kDone, kRunWithSavepoints };
+
+// Runs the batch without savepoints. Any failure before the commit rolls everything back and
+// asks for the savepoint path, which runs every work again; a failed commit fails the batch as
+// in the savepoint path (whether it committed may be unknown).
+Optimistic RunOptimistic(WriteTransaction& txn, std::vector<PendingWrite>& batch,
+                         WriteCounters& counters) {
+    try {
+        if (!txn.BeginOptimistic().ok()) {
+            txn.Rollback();
+            return Optimistic::kRunWithSavepoints;
+        }
+        for (auto& pending : batch) {
+            Status s = RunGuarded(pending.work, txn.session());
+            if (!s.ok() || txn.WorkLeftError()) {
+                txn.Rollback();
+                return Optimistic::kRunWithSavepoints;
+            }
+        }
+        if (Status committed = txn.Commit(); !committed.ok()) {
+            txn.Rollback();
+            counters.AddFailure();
+            FailBatch(batch, BatchError("could not commit", committed.error()));
+            return Optimistic::kDone;
+        }
+    } catch (const std::exception&) {
+        txn.Rollback();
+        return Optimistic::kRunWithSavepoints;
+    }
+    counters.AddCommit(static_cast<std::int64_t>(batch.size()));
+    for (auto& pending : batch) pending.done.set_value(Ok());
+    return Optimistic::kDone;
+}
+
+}  // namespace
+
 void RunBatch(WriteTransaction& txn, std::vector<PendingWrite>& batch, WriteCounters& counters) {
+    if (batch.size() > 1 && txn.SupportsOptimistic() &&
+        RunOptimistic(txn, batch, counters) == Optimistic::kDone) {
+        return;
+    }
     std::vector<std::optional<Status>> results(batch.size());
     try {
         if (Status begun = txn.Begin(); !begun.ok()) {

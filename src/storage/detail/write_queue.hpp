@@ -86,6 +86,15 @@ class WriteTransaction {
     // Best effort, after a failed Begin, Undo or Commit.
     virtual void Rollback() = 0;
 
+    // Optional fast path for backends where a savepoint costs a network round trip: the batch
+    // runs without savepoints and, if any work fails, is rolled back and run again the usual
+    // way, each work in its own savepoint. BeginOptimistic starts such a transaction.
+    virtual bool SupportsOptimistic() const { return false; }
+    virtual Status BeginOptimistic() { return Error::Internal("optimistic batches unsupported"); }
+    // After a work returned OK in an optimistic batch: whether one of its statements failed
+    // anyway (an error the work swallowed leaves a PostgreSQL transaction aborted).
+    virtual bool WorkLeftError() const { return false; }
+
   protected:
     ~WriteTransaction() = default;
 };

@@ -67,6 +67,14 @@ class PostgresWriteTransaction final : public storage::detail::WriteTransaction 
     void Rollback() override {
         if (!conn_.IsBroken() && conn_.InTransaction()) (void)conn_.Command("ROLLBACK");
     }
+    // Each savepoint is a round trip and a subtransaction; most batches have no failing work.
+    bool SupportsOptimistic() const override { return true; }
+    Status BeginOptimistic() override {
+        HH_RETURN_IF_ERROR(BeginOn(conn_, "BEGIN"));
+        conn_.ClearLastError();
+        return Ok();
+    }
+    bool WorkLeftError() const override { return conn_.last_error().has_value(); }
 
   private:
     Connection& conn_;

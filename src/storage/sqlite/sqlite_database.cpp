@@ -66,11 +66,21 @@ Status Configure(Connection& conn, bool writer, bool in_memory) {
     HH_RETURN_IF_ERROR(RunPragma(conn, "PRAGMA foreign_keys = ON"));
     HH_RETURN_IF_ERROR(RunPragma(conn, "PRAGMA temp_store = MEMORY"));
     if (writer && !in_memory) {
-        HH_ASSIGN_OR_RETURN(Rows mode, conn.Query("PRAGMA journal_mode = WAL"));
-        if (mode.empty() || AsText(mode.rows[0][0]) != "wal") {
-            return Error::Internal("SQLite refused WAL mode (journal_mode is " +
-                                   (mode.empty() ? std::string("?") : AsText(mode.rows[0][0])) +
-                                   ")");
+        // Several processes opening one fresh file at once race for the switch to WAL; SQLite
+        // then answers BUSY (without its busy handler) or the old mode, so try again briefly.
+        std::string got = "?";
+        for (int attempt = 0; attempt < 100; ++attempt) {
+            Result<Rows> mode = conn.Query("PRAGMA journal_mode = WAL");
+            if (mode.ok() && !mode->empty()) {
+                got = AsText(mode->rows[0][0]);
+                if (got == "wal") break;
+            } else if (!mode.ok() && mode.error().code != ErrorCode::kUnavailable) {
+                return std::move(mode).error();
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        if (got != "wal") {
+            return Error::Internal("SQLite refused WAL mode (journal_mode is " + got + ")");
         }
     }
     if (!writer) HH_RETURN_IF_ERROR(RunPragma(conn, "PRAGMA query_only = ON"));
