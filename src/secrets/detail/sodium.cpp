@@ -16,6 +16,12 @@ Status EnsureSodium() {
 
 SecretBytes::SecretBytes(std::size_t size) : size_(size) {
     if (size == 0) return;
+    // sodium_malloc aborts the process when libsodium is not initialized; every path that
+    // allocates a secret (reading a key file before any keyring exists, say) must work.
+    if (!EnsureSodium().ok()) {
+        size_ = 0;
+        return;
+    }
     data_ = static_cast<unsigned char*>(sodium_malloc(size));
     if (data_ == nullptr) size_ = 0;
 }

@@ -14,7 +14,7 @@ Status EnsureSodium();
 
 // Secret bytes in sodium_malloc'd memory: guard pages around it, locked against swapping where
 // the system allows, and wiped by sodium_free when destroyed. Move-only so no stray copy of the
-// secret is left in freed heap memory. Requires EnsureSodium() to have succeeded.
+// secret is left in freed heap memory. Initializes libsodium itself when needed.
 class SecretBytes {
   public:
     SecretBytes() = default;
