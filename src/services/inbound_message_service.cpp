@@ -1,0 +1,225 @@
+#include "services/inbound_message_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "storage/repositories/contact_repository.hpp"
+#include "storage/repositories/conversation_repository.hpp"
+
+namespace hudhud::services {
+namespace {
+
+using storage::ConversationRepository;
+using storage::Session;
+
+nlohmann::json ParseOrNull(const std::string& text) {
+    if (text.empty()) return nullptr;
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    return j.is_discarded() ? nlohmann::json(text) : j;
+}
+
+// The text an agent sees in the bubble, and the structured rest as attributes.
+void Describe(const channels::InboundMessage& m, std::string& content, nlohmann::json& attrs) {
+    content = m.text;
+    attrs["platform_type"] = m.platform_type;
+    if (m.media) {
+        const auto& md = *m.media;
+        if (content.empty()) content = md.caption;
+        attrs["media"] = {{"media_id", md.media_id}, {"url", md.url},
+                          {"mime_type", md.mime_type}, {"sha256", md.sha256},
+                          {"filename", md.filename}, {"voice", md.voice},
+                          {"animated", md.animated}};
+    }
+    if (m.location) {
+        const auto& l = *m.location;
+        attrs["location"] = {{"latitude", l.latitude}, {"longitude", l.longitude},
+                             {"name", l.name}, {"address", l.address}, {"url", l.url}};
+        if (content.empty()) content = !l.name.empty() ? l.name : l.address;
+    }
+    if (m.reply) {
+        attrs["reply"] = {{"kind", m.reply->kind}, {"id", m.reply->id},
+                          {"title", m.reply->title}, {"description", m.reply->description}};
+        if (content.empty()) content = m.reply->title;
+    }
+    if (!m.contacts_json.empty()) attrs["contacts"] = ParseOrNull(m.contacts_json);
+    if (!m.order_json.empty()) attrs["order"] = ParseOrNull(m.order_json);
+    if (!m.referral_json.empty()) attrs["referral"] = ParseOrNull(m.referral_json);
+    if (m.forwarded) attrs["forwarded"] = true;
+    if (!m.errors.empty()) {
+        nlohmann::json errors = nlohmann::json::array();
+        for (const auto& e : m.errors) {
+            errors.push_back({{"code", e.code}, {"title", e.title}, {"message", e.message}});
+        }
+        attrs["errors"] = errors;
+    }
+}
+
+DeliveryStatus ToDeliveryStatus(channels::DeliveryState s) {
+    switch (s) {
+        case channels::DeliveryState::kSent: return DeliveryStatus::kSent;
+        case channels::DeliveryState::kDelivered: return DeliveryStatus::kDelivered;
+        case channels::DeliveryState::kRead: return DeliveryStatus::kRead;
+        case channels::DeliveryState::kFailed: return DeliveryStatus::kFailed;
+    }
+    return DeliveryStatus::kSent;
+}
+
+class Ingestor {
+public:
+    Ingestor(Session& s, WorkspaceId ws, InboxId inbox, Timestamp now, IngestSummary& out)
+        : s_(s), ws_(ws), inbox_(inbox), now_(now), out_(out) {}
+
+    Status operator()(const channels::InboundMessage& m) {
+        std::string content;
+        nlohmann::json attrs = nlohmann::json::object();
+        Describe(m, content, attrs);
+        storage::NewMessage nm;
+        nm.content = std::move(content);
+        nm.content_type = std::string(channels::ContentTypeName(m.type));
+        nm.content_attributes_json = attrs.dump(-1, ' ', false,
+                                                nlohmann::json::error_handler_t::replace);
+        return Append(m.sender, m.external_id, m.sent_at, m.reply_to_external_id,
+                      m.referral_json, std::move(nm));
+    }
+
+    Status operator()(const channels::InboundReaction& r) {
+        storage::NewMessage nm;
+        nm.content = r.emoji;
+        nm.content_type = "reaction";
+        nm.content_attributes_json =
+            nlohmann::json{{"target_external_id", r.target_external_id}, {"removed", r.removed()}}
+                .dump();
+        return Append(r.sender, r.external_id, r.sent_at, r.target_external_id, "",
+                      std::move(nm));
+    }
+
+    Status operator()(const channels::DeliveryStatus& d) {
+        std::optional<std::string> code;
+        std::optional<std::string> message;
+        if (!d.errors.empty()) {
+            code = std::to_string(d.errors.front().code);
+            const auto& e = d.errors.front();
+            message = !e.details.empty() ? e.details : !e.message.empty() ? e.message : e.title;
+        }
+        auto applied = ConversationRepository::ApplyDeliveryStatus(
+            s_, ws_, inbox_, d.external_message_id, ToDeliveryStatus(d.state), d.at.value_or(now_),
+            code, message);
+        if (!applied.ok()) {
+            // A report for a message sent outside Hudhud (or already deleted) is not an error.
+            if (applied.error().code == ErrorCode::kNotFound) {
+                ++out_.statuses_ignored;
+                return Ok();
+            }
+            return std::move(applied).error();
+        }
+        ++(*applied ? out_.statuses_applied : out_.statuses_ignored);
+        return Ok();
+    }
+
+    Status operator()(const channels::ContactChange& c) {
+        if (c.new_external_id.empty() || c.previous.external_id.empty()) {
+            ++out_.other_events;
+            return Ok();
+        }
+        return ConversationRepository::RekeyIdentity(s_, ws_, inbox_, c.previous.external_id,
+                                                     c.new_external_id);
+    }
+
+    Status operator()(const channels::ConsentChange& c) {
+        HH_ASSIGN_OR_RETURN(auto contact, ConversationRepository::FindContactByIdentity(
+                                              s_, ws_, inbox_, c.sender.external_id));
+        if (!contact) {
+            HH_ASSIGN_OR_RETURN(auto resolved,
+                                ConversationRepository::ResolveContact(
+                                    s_, ws_, inbox_, c.sender.external_id, c.sender.secondary_id,
+                                    c.sender.profile_name.value_or(""), now_));
+            if (resolved.created) ++out_.contacts_created;
+            contact = resolved.contact_id;
+        }
+        ++out_.consent_changes;
+        return storage::ContactRepository::SetMarketingConsent(
+            s_, ws_, *contact, c.action == channels::ConsentAction::kResume, c.at.value_or(now_));
+    }
+
+    Status operator()(const channels::AccountError&) {
+        ++out_.other_events;
+        return Ok();
+    }
+    Status operator()(const channels::UnrecognizedEvent&) {
+        ++out_.other_events;
+        return Ok();
+    }
+
+private:
+    Status Append(const channels::Sender& sender, const std::string& external_id,
+                  const std::optional<Timestamp>& sent_at,
+                  const std::optional<std::string>& reply_to, const std::string& referral,
+                  storage::NewMessage nm) {
+        if (external_id.empty() || sender.external_id.empty()) {
+            return Error::InvalidArgument("message without an id or a sender");
+        }
+        // A retry of a stored message changes nothing at all.
+        HH_ASSIGN_OR_RETURN(auto existing, ConversationRepository::FindMessageByExternalId(
+                                               s_, ws_, inbox_, external_id));
+        if (existing) {
+            ++out_.duplicates;
+            return Ok();
+        }
+        HH_ASSIGN_OR_RETURN(auto contact, ConversationRepository::ResolveContact(
+                                              s_, ws_, inbox_, sender.external_id,
+                                              sender.secondary_id,
+                                              sender.profile_name.value_or(""), now_));
+        if (contact.created) ++out_.contacts_created;
+        HH_ASSIGN_OR_RETURN(auto active, ConversationRepository::FindActive(s_, ws_, inbox_,
+                                                                            contact.contact_id));
+        ConversationId conversation;
+        if (active) {
+            conversation = active->id;
+        } else {
+            std::optional<std::string> ref;
+            if (!referral.empty()) ref = referral;
+            HH_ASSIGN_OR_RETURN(auto created,
+                                ConversationRepository::Create(s_, ws_, inbox_, contact.contact_id,
+                                                               contact.identity_id, ref, now_));
+            conversation = created.id;
+            ++out_.conversations_created;
+        }
+        if (reply_to && !reply_to->empty()) {
+            HH_ASSIGN_OR_RETURN(nm.reply_to_id, ConversationRepository::FindMessageByExternalId(
+                                                    s_, ws_, inbox_, *reply_to));
+        }
+        nm.external_id = external_id;
+        nm.created_at = sent_at.value_or(now_);
+        HH_ASSIGN_OR_RETURN(auto id, ConversationRepository::AppendMessage(s_, ws_, conversation,
+                                                                          inbox_, nm));
+        if (!id) {
+            ++out_.duplicates;
+            return Ok();
+        }
+        ++out_.messages_created;
+        return ConversationRepository::NoteIncoming(s_, ws_, conversation, now_);
+    }
+
+    Session& s_;
+    WorkspaceId ws_;
+    InboxId inbox_;
+    Timestamp now_;
+    IngestSummary& out_;
+};
+
+}  // namespace
+
+Result<IngestSummary> InboundMessageService::Ingest(
+    WorkspaceId ws, InboxId inbox, const std::vector<channels::InboundEvent>& events) {
+    const Timestamp now = clock_.Now();
+    IngestSummary summary;
+    Status st = db_.Write([&](Session& s) -> Status {
+        summary = IngestSummary{};  // the work may run again (see Database::Write)
+        Ingestor ingest(s, ws, inbox, now, summary);
+        for (const auto& e : events) HH_RETURN_IF_ERROR(std::visit(ingest, e.body));
+        return Ok();
+    });
+    if (!st.ok()) return std::move(st).error();
+    return summary;
+}
+
+}  // namespace hudhud::services

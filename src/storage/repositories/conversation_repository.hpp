@@ -1,0 +1,99 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "core/message.hpp"
+#include "core/result.hpp"
+#include "storage/repositories/page.hpp"
+#include "storage/sql.hpp"
+
+namespace hudhud::storage {
+
+// The person behind a platform id on one inbox, found or created.
+struct ResolvedContact {
+    ContactId contact_id;
+    ContactIdentityId identity_id;
+    bool created = false;
+};
+
+struct ConversationRow {
+    ConversationId id;
+    WorkspaceId workspace_id;
+    InboxId inbox_id;
+    ContactId contact_id;
+    std::string status;
+    std::optional<std::int64_t> assignee_id;
+    int unread_count = 0;
+    Timestamp last_activity_at;
+    std::optional<Timestamp> last_incoming_at;
+    std::optional<std::string> referral_json;
+    Timestamp created_at;
+};
+
+struct NewMessage {
+    MessageDirection direction = MessageDirection::kIncoming;
+    SenderKind sender_kind = SenderKind::kContact;
+    std::optional<std::int64_t> sender_id;
+    bool is_private = false;
+    std::string content;
+    std::string content_type = "text";
+    std::string content_attributes_json = "{}";
+    std::optional<std::string> external_id;
+    std::optional<MessageId> reply_to_id;
+    DeliveryStatus status = DeliveryStatus::kReceived;
+    Timestamp created_at;
+};
+
+// Contacts by platform identity, conversations and messages. Every call is scoped by workspace.
+class ConversationRepository {
+public:
+    static Result<ResolvedContact> ResolveContact(Session& s, WorkspaceId ws, InboxId inbox,
+                                                  const std::string& external_id,
+                                                  const std::optional<std::string>& secondary_id,
+                                                  const std::string& profile_name, Timestamp now);
+    // Re-keys an identity when the person changed their platform id (a new phone number).
+    static Status RekeyIdentity(Session& s, WorkspaceId ws, InboxId inbox,
+                                const std::string& old_external_id,
+                                const std::string& new_external_id);
+    static Result<std::optional<ContactId>> FindContactByIdentity(Session& s, WorkspaceId ws,
+                                                                  InboxId inbox,
+                                                                  const std::string& external_id);
+
+    // The contact's newest conversation on the inbox that is not resolved.
+    static Result<std::optional<ConversationRow>> FindActive(Session& s, WorkspaceId ws,
+                                                             InboxId inbox, ContactId contact);
+    static Result<ConversationRow> Create(Session& s, WorkspaceId ws, InboxId inbox,
+                                          ContactId contact, ContactIdentityId identity,
+                                          const std::optional<std::string>& referral_json,
+                                          Timestamp now);
+    static Result<ConversationRow> Get(Session& s, WorkspaceId ws, ConversationId id);
+    // Newest activity first.
+    static Result<Page<ConversationRow>> List(Session& s, WorkspaceId ws, const PageRequest& p);
+    // A customer wrote: activity and unread count move, a snoozed or resolved conversation opens.
+    static Status NoteIncoming(Session& s, WorkspaceId ws, ConversationId id, Timestamp at);
+
+    // Appends a message; a message whose external id the inbox already has is not inserted
+    // again (nullopt), so a platform's retry never creates a duplicate.
+    static Result<std::optional<MessageId>> AppendMessage(Session& s, WorkspaceId ws,
+                                                          ConversationId conversation,
+                                                          InboxId inbox, const NewMessage& m);
+    static Result<std::optional<MessageId>> FindMessageByExternalId(Session& s, WorkspaceId ws,
+                                                                    InboxId inbox,
+                                                                    const std::string& external_id);
+    // Applies a delivery report if it moves the message forward (DeliveryStatusAdvances);
+    // returns whether it changed anything. Unknown message ids are kNotFound.
+    static Result<bool> ApplyDeliveryStatus(Session& s, WorkspaceId ws, InboxId inbox,
+                                            const std::string& external_id,
+                                            DeliveryStatus reported, Timestamp at,
+                                            const std::optional<std::string>& error_code,
+                                            const std::optional<std::string>& error_message);
+    // Newest first.
+    static Result<Page<Message>> ListMessages(Session& s, WorkspaceId ws, ConversationId id,
+                                              const PageRequest& p);
+};
+
+}  // namespace hudhud::storage
