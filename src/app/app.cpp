@@ -8,8 +8,11 @@
 #include <fstream>
 
 #include "app/storage_factory.hpp"
+#include "channels/adapter_registry.hpp"
+#include "channels/whatsapp/whatsapp_adapter.hpp"
 #include "http/api/api_common.hpp"
 #include "http/api/api_routes.hpp"
+#include "http/api/webhook_routes.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -22,8 +25,10 @@
 #include "services/account_service.hpp"
 #include "services/audit_log.hpp"
 #include "services/contact_service.hpp"
+#include "services/inbound_message_service.hpp"
 #include "services/inbox_service.hpp"
 #include "services/login_throttle.hpp"
+#include "services/webhook_service.hpp"
 #include "services/workspace_service.hpp"
 #include "storage/repositories/auth_repository.hpp"
 
@@ -66,6 +71,9 @@ struct App::Parts {
     std::unique_ptr<services::InboxService> inboxes;
     std::unique_ptr<jobs::JobQueue> jobs;
     std::unique_ptr<jobs::WorkerPool> workers;
+    channels::AdapterRegistry adapters;
+    std::unique_ptr<services::InboundMessageService> inbound;
+    std::unique_ptr<services::WebhookService> webhooks;
     std::unique_ptr<http::api::ApiAuth> api_auth;
     std::unique_ptr<http::api::ApiServices> api;
     http::MetricsRegistry metrics;
@@ -132,6 +140,14 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
         if (!n.ok()) return n.error();
         return Ok();
     });
+    HH_RETURN_IF_ERROR(p->adapters.Register(std::make_unique<channels::whatsapp::WhatsAppAdapter>()));
+    p->inbound = std::make_unique<services::InboundMessageService>(*p->db, p->clock);
+    p->webhooks = std::make_unique<services::WebhookService>(*p->db, p->clock, *p->keyring,
+                                                             p->adapters, *p->jobs, *p->inbound);
+    p->workers->Register(std::string(services::WebhookService::kJobType),
+                         [w = p->webhooks.get()](const jobs::JobContext& job) {
+                             return w->Process(job);
+                         });
     HH_RETURN_IF_ERROR(p->jobs->SchedulePeriodic(WorkspaceId(0), "sessions.cleanup", "{}",
                                                  std::chrono::hours(1), "sessions.cleanup"));
     p->metrics.AddGauge("hudhud_jobs_queue_depth", "Jobs waiting to run",
@@ -160,6 +176,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
                },
                {.inline_handler = true, .access_log = false});
     http::api::RegisterApiRoutes(router, *p->api_auth, *p->api);
+    http::api::RegisterWebhookRoutes(router, *p->webhooks);
 
     const std::string web_root = FindWebRoot(config);
     if (!web_root.empty()) {
