@@ -43,6 +43,23 @@ setup_workspace() {  # setup_workspace PORT ; sets TOKEN and WS
 
 rps() { grep -E '^Requests/sec' | awk '{printf "%.0f", $2}'; }
 
+# 3b. Signed WhatsApp webhook ingest (verify over raw bytes + durable commit of payload and job,
+# then 200) on the same server; processing runs in the background jobs meanwhile.
+webhook_bench() {  # webhook_bench NAME PORT
+  local name="$1" port="$2" jar="$tmp/jar.$2" csrf out path sig
+  csrf="$(grep hudhud_csrf "$jar" | awk '{print $7}')"
+  out="$(curl -sf -b "$jar" -H "X-CSRF-Token: $csrf" -X POST \
+    "http://127.0.0.1:$port/api/v1/workspaces/$WS/inboxes" \
+    -d '{"name":"Bench WA","channel_kind":"whatsapp","credentials":{"app_secret":"bench-secret","verify_token":"v","access_token":"t"}}')"
+  path="$(sed -E 's#.*"webhook_url":"[a-z]+://[^/]+(/webhooks/[^"]+)".*#\1#' <<<"$out")"
+  sig="sha256=$(openssl dgst -sha256 -hmac bench-secret -r "$root/src/channels/whatsapp/testdata/text_arabic.json" | cut -d' ' -f1)"
+  BODY_FILE="$root/src/channels/whatsapp/testdata/text_arabic.json" SIGNATURE="$sig" WEBHOOK_PATH="$path" \
+    wrk -t2 -c"$conns" -d"$duration" -s "$root/bench/wrk/whatsapp_webhook.lua" "http://127.0.0.1:$port" >"$tmp/$name.webhook.txt"
+  local w
+  w="$(rps <"$tmp/$name.webhook.txt")"
+  echo "${name}_whatsapp_webhooks_per_s=$w ratio=$(awk -v a="$w" -v b="$ceiling" 'BEGIN{printf "%.1f%%", 100*a/b}') ($(grep -E 'p99|non2xx' "$tmp/$name.webhook.txt" | tr '\n' ' '))"
+}
+
 echo "hudhud benchmarks: $(nproc) cores, wrk -t2 -c$conns -d$duration, $(date -u +%Y-%m-%d)"
 
 # 1. HTTP ceiling: a trivial inline route.
@@ -78,9 +95,10 @@ TOKEN="$TOKEN" WS="$WS" wrk -t2 -c"$conns" -d"$duration" -s "$root/bench/wrk/pos
   "http://127.0.0.1:$PORT" >"$tmp/sqlite.txt"
 w="$(rps <"$tmp/sqlite.txt")"
 echo "sqlite_durable_writes_per_s=$w ratio=$(awk -v a="$w" -v b="$ceiling" 'BEGIN{printf "%.1f%%", 100*a/b}') ($(grep -E 'p99|non2xx' "$tmp/sqlite.txt" | tr '\n' ' '))"
+webhook_bench sqlite "$PORT"
 kill "$PID"; wait "$PID" 2>/dev/null || true
 
-# 4. The same on PostgreSQL.
+
 if pg_url="$(bash "$root/scripts/pg-test-server.sh" start "$tmp/pg")"; then
   start_server postgres --database "$pg_url"
   setup_workspace "$PORT"
@@ -88,6 +106,7 @@ if pg_url="$(bash "$root/scripts/pg-test-server.sh" start "$tmp/pg")"; then
     "http://127.0.0.1:$PORT" >"$tmp/pg.txt"
   w="$(rps <"$tmp/pg.txt")"
   echo "postgres_durable_writes_per_s=$w ratio=$(awk -v a="$w" -v b="$ceiling" 'BEGIN{printf "%.1f%%", 100*a/b}') ($(grep -E 'p99|non2xx' "$tmp/pg.txt" | tr '\n' ' '))"
+  webhook_bench postgres "$PORT"
 else
   echo "postgres: could not start a test server"
 fi
