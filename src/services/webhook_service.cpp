@@ -158,6 +158,12 @@ Status WebhookService::Process(const jobs::JobContext& job) {
             return Ok();
         });
     };
+    if (inbox->status == InboxStatus::kDisconnected) {
+        // Accepted before the disconnect, processed after it: the user asked us to stop.
+        log::Info("webhook.dropped_disconnected", {{"event_id", event_id}});
+        HH_RETURN_IF_ERROR(mark("dropped", std::string("inbox disconnected")));
+        return Ok();
+    }
     auto events = adapter->ParseWebhook(event->body);
     if (!events.ok()) {
         // An authentic delivery we cannot read: keep it for inspection, do not retry.
