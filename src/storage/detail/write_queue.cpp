@@ -6,17 +6,17 @@
 #include <string>
 
 namespace hudhud::storage::detail {
-namespace {
-
-Status RunGuarded(const Database::Work& work, Session& session) {
+Status RunGuarded(const Database::Work& work, Session& session, std::string_view kind) {
     try {
         return work(session);
     } catch (const std::exception& e) {
-        return Error::Internal(std::string("write work threw: ") + e.what());
+        return Error::Internal(std::string(kind) + " work threw: " + e.what());
     } catch (...) {
-        return Error::Internal("write work threw a non-standard exception");
+        return Error::Internal(std::string(kind) + " work threw a non-standard exception");
     }
 }
+
+namespace {
 
 Error BatchError(std::string_view what, const Error& cause) {
     return Error::Unavailable("write transaction " + std::string(what) + ": " + cause.message);
@@ -93,7 +93,7 @@ Optimistic RunOptimistic(WriteTransaction& txn, std::vector<PendingWrite>& batch
             return Optimistic::kRunWithSavepoints;
         }
         for (auto& pending : batch) {
-            Status s = RunGuarded(pending.work, txn.session());
+            Status s = RunGuarded(pending.work, txn.session(), "write");
             if (!s.ok() || txn.WorkLeftError()) {
                 txn.Rollback();
                 return Optimistic::kRunWithSavepoints;
@@ -130,7 +130,7 @@ void RunBatch(WriteTransaction& txn, std::vector<PendingWrite>& batch, WriteCoun
             return;
         }
         for (std::size_t i = 0; i < batch.size(); ++i) {
-            Status s = RunGuarded(batch[i].work, txn.session());
+            Status s = RunGuarded(batch[i].work, txn.session(), "write");
             if (s.ok()) {
                 if (Status kept = txn.Keep(); !kept.ok()) s = std::move(kept).error();
             }

@@ -104,6 +104,9 @@ class WriteTransaction {
 // for every work when it could not begin, undo a work, or commit.
 void RunBatch(WriteTransaction& txn, std::vector<PendingWrite>& batch, WriteCounters& counters);
 
+// Runs a unit of work; an exception escaping it becomes kInternal ("<kind> work threw: ...").
+Status RunGuarded(const Database::Work& work, Session& session, std::string_view kind);
+
 // Completes every promise of `batch` with `error`.
 void FailBatch(std::vector<PendingWrite>& batch, const Error& error);
 

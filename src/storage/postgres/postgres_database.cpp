@@ -90,16 +90,6 @@ Status SetUpWriter(Connection& conn) {
     return Ok();
 }
 
-Status RunRead(const Database::Work& work, Session& session) {
-    try {
-        return work(session);
-    } catch (const std::exception& e) {
-        return Error::Internal(std::string("read work threw: ") + e.what());
-    } catch (...) {
-        return Error::Internal("read work threw a non-standard exception");
-    }
-}
-
 }  // namespace
 
 PostgresDatabase::PostgresDatabase(PostgresOptions options)
@@ -155,7 +145,7 @@ Status PostgresDatabase::Read(Work work) {
     if (!lease) return Error::Unavailable("database is closed");
     Connection& conn = *lease;
     HH_RETURN_IF_ERROR(BeginOn(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-    Status status = RunRead(work, conn);
+    Status status = storage::detail::RunGuarded(work, conn, "read");
     if (!conn.IsBroken() && conn.InTransaction()) {
         (void)conn.Command(status.ok() ? "COMMIT" : "ROLLBACK");
     }

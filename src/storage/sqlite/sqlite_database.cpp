@@ -102,16 +102,6 @@ Status SyncDirectoryOf(const std::string& path) {
     return Ok();
 }
 
-Status RunRead(const Database::Work& work, Session& session) {
-    try {
-        return work(session);
-    } catch (const std::exception& e) {
-        return Error::Internal(std::string("read work threw: ") + e.what());
-    } catch (...) {
-        return Error::Internal("read work threw a non-standard exception");
-    }
-}
-
 }  // namespace
 
 SqliteDatabase::SqliteDatabase(SqliteOptions options)
@@ -189,7 +179,7 @@ Status SqliteDatabase::Read(Work work) {
     // The in-memory database reads on the writer's connection; query_only keeps Read read-only.
     if (in_memory_) HH_RETURN_IF_ERROR(RunPragma(conn, "PRAGMA query_only = ON"));
     Result<std::int64_t> begun = conn.Exec("BEGIN");
-    Status status = begun.ok() ? RunRead(work, conn) : Status(std::move(begun).error());
+    Status status = begun.ok() ? storage::detail::RunGuarded(work, conn, "read") : Status(std::move(begun).error());
     if (conn.InTransaction() && !conn.Exec("COMMIT").ok()) (void)conn.Exec("ROLLBACK");
     if (in_memory_) (void)RunPragma(conn, "PRAGMA query_only = OFF");
     conn.TrimCache();
