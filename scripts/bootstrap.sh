@@ -11,6 +11,7 @@ DEBS=(
   libspdlog-dev libfmt-dev libcli11-dev libsimdjson-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev libpoppler-cpp-dev
   nodejs npm chromium wrk
+  python3-yaml
 )
 
 missing=()
@@ -34,14 +35,16 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Front-end and browser-test packages, from the npm registry, only when the lock file changed.
+# npm packages, only when a package.json or lock file changed: web/ (front end and browser tests)
+# and tests/peers/ (pinned test peers such as Prism for the conformance tests).
 root="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -f "$root/web/package.json" ]; then
-  stamp="$root/web/node_modules/.hudhud-stamp"
-  want="$(cat "$root/web/package.json" "$root/web/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)"
+for dir in web tests/peers; do
+  [ -f "$root/$dir/package.json" ] || continue
+  stamp="$root/$dir/node_modules/.hudhud-stamp"
+  want="$(cat "$root/$dir/package.json" "$root/$dir/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    echo "bootstrap: npm install in web/"
-    (cd "$root/web" && npm install --no-audit --no-fund --loglevel=error)
+    echo "bootstrap: npm install in $dir/"
+    (cd "$root/$dir" && npm install --no-audit --no-fund --loglevel=error)
     echo "$want" >"$stamp"
   fi
-fi
+done

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "channels/inbound_event.hpp"
+#include "channels/outbound_message.hpp"
 #include "channels/webhook_request.hpp"
 #include "core/error.hpp"
 #include "core/inbox.hpp"
@@ -43,7 +44,12 @@ struct ErrorClass {
 // threads (every method is const and re-entrant). It never throws; failures are values.
 //
 // Webhook flow (see STYLE.md rule 4): VerifyWebhook over the raw bytes, persist the raw body,
-// answer 200, then ParseWebhook in a job. Outbound sending is not part of the seam yet.
+// answer 200, then ParseWebhook in a job.
+//
+// Send flow: BuildSend turns a normalized message into one PlatformCall; the caller's HTTP client
+// sends it; a 2xx response goes to ParseSendResponse, anything else (and transport failures mapped
+// by the caller) to ClassifySendError, whose retry decision the caller's job follows. Channels
+// delivered without a platform API (Web Chat) leave BuildSend at its default.
 class ChannelAdapter {
   public:
     virtual ~ChannelAdapter() = default;
@@ -69,6 +75,15 @@ class ChannelAdapter {
     // Classifies a failed platform API call from its HTTP status and response body (which may be
     // empty or not JSON). Always returns a classification.
     virtual ErrorClass ClassifySendError(int http_status, std::string_view body) const = 0;
+
+    // The platform request that sends `message` as `account`. kInvalidArgument when the message
+    // breaks the platform's rules (too many buttons, text too long, missing media...) or is a kind
+    // the channel cannot send, so nothing is sent. The default (channels without an API send)
+    // refuses every message.
+    virtual Result<PlatformCall> BuildSend(const OutboundMessage& message,
+                                           const ChannelAccount& account) const;
+    // Reads a 2xx send response. kExternalRejected when the body is not the expected shape.
+    virtual Result<SendAccepted> ParseSendResponse(std::string_view body) const;
 };
 
 }  // namespace hudhud::channels
