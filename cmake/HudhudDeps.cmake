@@ -15,3 +15,12 @@ find_package(CLI11 QUIET)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
+# libphonenumber ships neither a CMake package nor a .pc file on Debian 12: find it by hand.
+find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h REQUIRED)
+find_library(PHONENUMBER_LIBRARY phonenumber REQUIRED)
+if(NOT TARGET libphonenumber::libphonenumber)
+  add_library(libphonenumber::libphonenumber INTERFACE IMPORTED)
+  set_target_properties(libphonenumber::libphonenumber PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES ${PHONENUMBER_INCLUDE_DIR}
+    INTERFACE_LINK_LIBRARIES ${PHONENUMBER_LIBRARY})
+endif()

@@ -1,8 +1,6 @@
 #include "services/contact_service.hpp"
 
-#include <algorithm>
-#include <cctype>
-
+#include "core/phone.hpp"
 #include "services/account_service.hpp"
 
 namespace hudhud::services {
@@ -11,10 +9,18 @@ namespace {
 using storage::ContactRepository;
 using storage::Session;
 
-bool IsE164(const std::string& p) {
-    if (p.size() < 8 || p.size() > 16 || p[0] != '+' || p[1] == '0') return false;
-    return std::all_of(p.begin() + 1, p.end(),
-                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+// Phones arrive as people write them ("+971 50 123 4567", "00971...", Arabic-Indic digits) and
+// are kept in E.164; an empty string clears the field.
+Status NormalizePhone(storage::ContactFields& f) {
+    if (!f.phone_e164 || f.phone_e164->empty()) return Ok();
+    auto e164 = NormalizePhoneE164(*f.phone_e164);
+    if (!e164.ok()) {
+        return Error::InvalidArgument(
+            "phone must be an international number, e.g. +971501234567 (" +
+            e164.error().message + ")");
+    }
+    f.phone_e164 = std::move(e164).value();
+    return Ok();
 }
 
 }  // namespace
@@ -27,8 +33,10 @@ Status ContactService::Validate(const storage::ContactFields& f) {
     if (f.email && !f.email->empty() && !AccountService::NormalizeEmail(*f.email)) {
         return Error::InvalidArgument("email is not a valid address");
     }
-    if (f.phone_e164 && !f.phone_e164->empty() && !IsE164(*f.phone_e164)) {
-        return Error::InvalidArgument("phone must be in E.164 form, e.g. +971501234567");
+    if (f.phone_e164 && !f.phone_e164->empty()) {
+        storage::ContactFields phone_only;
+        phone_only.phone_e164 = f.phone_e164;
+        HH_RETURN_IF_ERROR(NormalizePhone(phone_only));
     }
     if (f.avatar_url && f.avatar_url->size() > 2048) {
         return Error::InvalidArgument("avatar_url is too long");
@@ -46,6 +54,7 @@ Result<Contact> ContactService::Create(const WorkspaceAccess& a, const storage::
     HH_RETURN_IF_ERROR(Validate(f_in));
     storage::ContactFields f = f_in;
     if (f.email) f.email = AccountService::NormalizeEmail(*f.email);
+    HH_RETURN_IF_ERROR(NormalizePhone(f));
     const Timestamp now = clock_.Now();
     return db_.WriteValue(
         [&](Session& s) { return ContactRepository::Create(s, a.workspace(), f, now); });
@@ -72,6 +81,7 @@ Result<Contact> ContactService::Update(const WorkspaceAccess& a, ContactId id,
     HH_RETURN_IF_ERROR(Validate(f_in));
     storage::ContactFields f = f_in;
     if (f.email && !f.email->empty()) f.email = AccountService::NormalizeEmail(*f.email);
+    HH_RETURN_IF_ERROR(NormalizePhone(f));
     const Timestamp now = clock_.Now();
     return db_.WriteValue([&](Session& s) -> Result<Contact> {
         HH_RETURN_IF_ERROR(ContactRepository::Update(s, a.workspace(), id, f, now));
