@@ -139,6 +139,7 @@ struct RouteStats {
 struct WsUpgrade {
     bhttp::request<bhttp::string_body> request;
     WsPrincipal principal;
+    WsHub* hub = nullptr;
 };
 
 struct ConnState {
@@ -151,12 +152,12 @@ struct ConnState {
 }  // namespace
 
 struct Server::Impl {
-    Impl(ServerOptions o, Router r, MetricsRegistry& m, WsHub* h);
+    Impl(ServerOptions o, Router r, MetricsRegistry& m, std::vector<WsHub*> h);
 
     ServerOptions options;
     Router router;
     MetricsRegistry& metrics;
-    WsHub* hub;
+    std::vector<WsHub*> hubs;  // distinct paths; checked in the constructor
     int io_thread_count;
     std::size_t max_body_any;
 
@@ -216,8 +217,13 @@ struct Server::Impl {
     asio::awaitable<void> CloseStream(Stream& stream, bool linger);
     template <class Stream>
     asio::awaitable<void> RunWebSocket(Stream& stream, std::shared_ptr<ConnState> state,
-                                       bhttp::request<bhttp::string_body> upgrade,
-                                       WsPrincipal principal);
+                                       WsUpgrade upgrade);
+    WsHub* HubFor(std::string_view path) const {
+        for (WsHub* h : hubs) {
+            if (h->options().path == path) return h;
+        }
+        return nullptr;
+    }
 };
 
 namespace {
@@ -492,11 +498,11 @@ std::string_view TrimView(std::string_view s) {
 
 }  // namespace
 
-Server::Impl::Impl(ServerOptions o, Router r, MetricsRegistry& m, WsHub* h)
+Server::Impl::Impl(ServerOptions o, Router r, MetricsRegistry& m, std::vector<WsHub*> h)
     : options(std::move(o)),
       router(std::move(r)),
       metrics(m),
-      hub(h),
+      hubs(std::move(h)),
       io_thread_count(options.io_threads > 0
                           ? options.io_threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()))),
@@ -511,7 +517,14 @@ Server::Impl::Impl(ServerOptions o, Router r, MetricsRegistry& m, WsHub* h)
         route_stats.push_back(MakeStats(route->options.name));
     }
     unmatched_stats = MakeStats("unmatched");
-    if (hub != nullptr) ws_stats = MakeStats("websocket");
+    std::erase(hubs, nullptr);
+    for (std::size_t i = 0; i < hubs.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            // Two hubs on one path is a wiring bug: the second could never be reached.
+            assert(hubs[i]->options().path != hubs[j]->options().path);
+        }
+    }
+    if (!hubs.empty()) ws_stats = MakeStats("websocket");
 }
 
 std::unique_ptr<RouteStats> Server::Impl::MakeStats(std::string name) {
@@ -707,7 +720,7 @@ void Server::Impl::DoStop() {
         }
     };
     close_connections(true);
-    if (hub != nullptr) detail::WsHubAccess::CloseAll(*hub);
+    for (WsHub* hub : hubs) detail::WsHubAccess::CloseAll(*hub);
 
     bool drained = false;
     {
@@ -813,16 +826,14 @@ asio::awaitable<void> Server::Impl::HandleConnection(tcp::socket socket) {
                 if (!ec) {
                     auto upgrade = co_await HttpSession(tls, state, remote, true);
                     if (upgrade) {
-                        co_await RunWebSocket(tls, state, std::move(upgrade->request),
-                                              std::move(upgrade->principal));
+                        co_await RunWebSocket(tls, state, std::move(*upgrade));
                     }
                 }
             } else {
                 state->stream = &stream;
                 auto upgrade = co_await HttpSession(stream, state, remote, false);
                 if (upgrade) {
-                    co_await RunWebSocket(stream, state, std::move(upgrade->request),
-                                          std::move(upgrade->principal));
+                    co_await RunWebSocket(stream, state, std::move(*upgrade));
                 }
             }
         }
@@ -988,7 +999,8 @@ asio::awaitable<std::optional<WsUpgrade>> Server::Impl::HttpSession(
             }
         }
 
-        bool websocket_path = hub != nullptr && req.path == hub->options().path;
+        WsHub* hub = HubFor(req.path);
+        bool websocket_path = hub != nullptr;
         if (!have_response && !websocket_path) {
             match = router.Find(req.method, req.path);
             if (match.kind == Router::Match::Kind::kFound) {
@@ -1079,7 +1091,7 @@ asio::awaitable<std::optional<WsUpgrade>> Server::Impl::HttpSession(
                         have_response = true;
                     } else {
                         Record(*stats, req, 101, 0, start, true, {});
-                        co_return WsUpgrade{parser.release(), std::move(principal).value()};
+                        co_return WsUpgrade{parser.release(), std::move(principal).value(), hub};
                     }
                 }
             }
@@ -1133,17 +1145,21 @@ asio::awaitable<std::optional<WsUpgrade>> Server::Impl::HttpSession(
 
 template <class Stream>
 asio::awaitable<void> Server::Impl::RunWebSocket(Stream& stream, std::shared_ptr<ConnState> state,
-                                                 bhttp::request<bhttp::string_body> upgrade,
-                                                 WsPrincipal principal) {
-    auto session =
-        std::make_shared<WsSession<Stream>>(std::move(stream), *hub, *this, std::move(principal));
+                                                 WsUpgrade upgrade) {
+    auto session = std::make_shared<WsSession<Stream>>(std::move(stream), *upgrade.hub, *this,
+                                                       std::move(upgrade.principal));
     state->stream = &beast::get_lowest_layer(session->ws());
     state->websocket = true;
-    co_await session->Run(std::move(upgrade));
+    co_await session->Run(std::move(upgrade.request));
 }
 
 Server::Server(ServerOptions options, Router router, MetricsRegistry& metrics, WsHub* ws_hub)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(router), metrics, ws_hub)) {}
+    : Server(std::move(options), std::move(router), metrics, std::vector<WsHub*>{ws_hub}) {}
+
+Server::Server(ServerOptions options, Router router, MetricsRegistry& metrics,
+               std::vector<WsHub*> ws_hubs)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router), metrics,
+                                   std::move(ws_hubs))) {}
 
 Server::~Server() {
     impl_->RequestStop();

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "http/metrics.hpp"
@@ -55,6 +56,10 @@ class Server {
   public:
     // `metrics` and `ws_hub` (nullptr: no WebSocket endpoint) must outlive the server.
     Server(ServerOptions options, Router router, MetricsRegistry& metrics, WsHub* ws_hub = nullptr);
+    // Several WebSocket endpoints (e.g. the agents' and the Web Chat visitors'), each on its own
+    // WsOptions::path, which must differ; an upgrade goes to the hub whose path it names.
+    Server(ServerOptions options, Router router, MetricsRegistry& metrics,
+           std::vector<WsHub*> ws_hubs);
     // Stops (as Stop()) and joins every thread. Must not run on one of the server's threads.
     ~Server();
     Server(const Server&) = delete;

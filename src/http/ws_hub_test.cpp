@@ -195,6 +195,41 @@ TEST_F(WsTest, PublishToUserReachesAllTheirConnections) {
     EXPECT_EQ(other->Read(200ms).error().code, ErrorCode::kTimeout);
 }
 
+TEST_F(WsTest, TwoHubsOnTwoPathsKeepTheirConnectionsApart) {
+    WsHub agents({}, &metrics_);
+    WsHub visitors({.path = "/widget/v1/ws"}, &metrics_);
+    agents.SetAuthenticate(AuthByHeader);
+    // The visitors' hub authenticates differently: only "visitor-N" tokens, never user tokens.
+    visitors.SetAuthenticate([](const Request& req) -> Result<WsPrincipal> {
+        auto token = req.Query("token");
+        if (!token || token->substr(0, 8) != "visitor-") return Error::Unauthenticated("no");
+        return WsPrincipal{.user_id = std::stoll(std::string(token->substr(8))), .context = {}};
+    });
+    Router router;
+    Server server({.host = "127.0.0.1", .port = 0, .io_threads = 1}, std::move(router), metrics_,
+                  std::vector<WsHub*>{&agents, &visitors});
+    ASSERT_TRUE(server.Start().ok());
+
+    auto agent = TestWsClient::Connect(server.port(), "/api/v1/ws", {{"X-Test-User", "user-7"}});
+    ASSERT_TRUE(agent.ok());
+    auto visitor = TestWsClient::Connect(server.port(), "/widget/v1/ws?token=visitor-7");
+    ASSERT_TRUE(visitor.ok()) << visitor.error().message;
+    auto wrong = TestWsClient::Connect(server.port(), "/widget/v1/ws",
+                                       {{"X-Test-User", "user-7"}});
+    EXPECT_FALSE(wrong.ok());
+    ASSERT_TRUE(WaitFor([&] {
+        return agents.connection_count() == 1 && visitors.connection_count() == 1;
+    }));
+    // Same numeric principal on both hubs: a publish on one never reaches the other.
+    EXPECT_EQ(visitors.PublishToUser(7, R"({"type":"for-visitor"})"), 1u);
+    EXPECT_EQ((*(*visitor)->ReadJson())["type"], "for-visitor");
+    EXPECT_EQ((*agent)->Read(200ms).error().code, ErrorCode::kTimeout);
+    server.Stop();
+    EXPECT_TRUE(WaitFor([&] {
+        return agents.connection_count() == 0 && visitors.connection_count() == 0;
+    }));
+}
+
 TEST_F(WsTest, SlowClientIsDroppedWithoutBlockingPublish) {
     Start({.max_queued_messages = 64, .max_queued_bytes = 256u << 10});
     auto slow = Connect(1);

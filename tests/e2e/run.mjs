@@ -45,6 +45,8 @@ async function main() {
   const test = (name, fn) => tests.push({ name, fn });
   const { defineTests } = await import('./dashboard.spec.mjs');
   defineTests(test);
+  // The Web Chat widget needs the real server (widget API, WebSocket, frame-ancestors).
+  if (!useMock) (await import('./widget.spec.mjs')).defineTests(test);
 
   const pw = loadPlaywright();
   if (!pw) return finish(0, 1);
