@@ -98,6 +98,25 @@ echo "sqlite_durable_writes_per_s=$w ratio=$(awk -v a="$w" -v b="$ceiling" 'BEGI
 webhook_bench sqlite "$PORT"
 kill "$PID"; wait "$PID" 2>/dev/null || true
 
+# 3c. Webhook POST -> message.created on an agent's WebSocket (fresh server, SQLite), at a
+# steady LATENCY_RATE webhooks/s.
+latency_bench() {  # latency_bench NAME [extra server args...]
+  local name="$1"; shift
+  start_server "$name" "$@"
+  setup_workspace "$PORT"
+  local jar="$tmp/jar.$PORT" csrf out path cookie
+  csrf="$(grep hudhud_csrf "$jar" | awk '{print $7}')"
+  cookie="hudhud_session=$(grep hudhud_session "$jar" | awk '{print $7}')"
+  out="$(curl -sf -b "$jar" -H "X-CSRF-Token: $csrf" -X POST \
+    "http://127.0.0.1:$PORT/api/v1/workspaces/$WS/inboxes" \
+    -d '{"name":"Latency WA","channel_kind":"whatsapp","credentials":{"app_secret":"lat-secret","verify_token":"v","access_token":"t"}}')"
+  path="$(sed -E 's#.*"webhook_url":"[a-z]+://[^/]+(/webhooks/[^"]+)".*#\1#' <<<"$out")"
+  echo "${name}_$("$root/$build/hudhud_ws_latency" --port "$PORT" --cookie "$cookie" --workspace "$WS" \
+    --path "$path" --secret lat-secret --count "${LATENCY_COUNT:-2000}" --rate "${LATENCY_RATE:-200}")"
+  kill "$PID"; wait "$PID" 2>/dev/null || true
+}
+latency_bench sqlite_latency
+
 
 if pg_url="$(bash "$root/scripts/pg-test-server.sh" start "$tmp/pg")"; then
   start_server postgres --database "$pg_url"
@@ -107,6 +126,9 @@ if pg_url="$(bash "$root/scripts/pg-test-server.sh" start "$tmp/pg")"; then
   w="$(rps <"$tmp/pg.txt")"
   echo "postgres_durable_writes_per_s=$w ratio=$(awk -v a="$w" -v b="$ceiling" 'BEGIN{printf "%.1f%%", 100*a/b}') ($(grep -E 'p99|non2xx' "$tmp/pg.txt" | tr '\n' ' '))"
   webhook_bench postgres "$PORT"
+  kill "$PID"; wait "$PID" 2>/dev/null || true
+  psql -q "$pg_url" -c 'CREATE DATABASE hudhud_latency' >/dev/null
+  latency_bench postgres_latency --database "${pg_url/\/\/\/postgres?/\/\/\/hudhud_latency?}"
 else
   echo "postgres: could not start a test server"
 fi

@@ -9,10 +9,12 @@
 
 #include "app/storage_factory.hpp"
 #include "channels/adapter_registry.hpp"
+#include "channels/webchat/webchat_adapter.hpp"
 #include "channels/whatsapp/whatsapp_adapter.hpp"
 #include "http/api/api_common.hpp"
 #include "http/api/api_routes.hpp"
 #include "http/api/webhook_routes.hpp"
+#include "http/api/widget_routes.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -21,13 +23,21 @@
 #include "jobs/job_queue.hpp"
 #include "jobs/worker_pool.hpp"
 #include "log/log.hpp"
+#include "media/media_store.hpp"
 #include "secrets/master_key.hpp"
 #include "services/account_service.hpp"
 #include "services/audit_log.hpp"
+#include "events/event_bus.hpp"
+#include "net/http_client.hpp"
 #include "services/contact_service.hpp"
+#include "services/conversation_service.hpp"
+#include "services/outbound_message_service.hpp"
+#include "services/template_service.hpp"
 #include "services/inbound_message_service.hpp"
 #include "services/inbox_service.hpp"
 #include "services/login_throttle.hpp"
+#include "services/media_service.hpp"
+#include "services/webchat_service.hpp"
 #include "services/webhook_service.hpp"
 #include "services/workspace_service.hpp"
 #include "storage/repositories/auth_repository.hpp"
@@ -72,12 +82,23 @@ struct App::Parts {
     std::unique_ptr<jobs::JobQueue> jobs;
     std::unique_ptr<jobs::WorkerPool> workers;
     channels::AdapterRegistry adapters;
+    events::EventBus events;
+    std::unique_ptr<net::HttpClient> http_client;
+    std::unique_ptr<services::ConversationService> conversations;
+    std::unique_ptr<services::OutboundMessageService> outbound;
+    std::unique_ptr<services::TemplateService> templates;
     std::unique_ptr<services::InboundMessageService> inbound;
     std::unique_ptr<services::WebhookService> webhooks;
+    std::unique_ptr<media::MediaStore> media_store;
+    std::unique_ptr<services::MediaService> media;
     std::unique_ptr<http::api::ApiAuth> api_auth;
     std::unique_ptr<http::api::ApiServices> api;
     http::MetricsRegistry metrics;
     std::unique_ptr<http::WsHub> ws_hub;
+    // Web Chat (declared before the server, which must stop first).
+    std::unique_ptr<services::WebChatService> webchat;
+    std::unique_ptr<http::WsHub> widget_hub;
+    std::unique_ptr<http::api::WidgetGateway> widget;
     std::unique_ptr<http::Server> server;
 };
 
@@ -86,6 +107,7 @@ App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 App::~App() {
     if (!parts_) return;
     if (parts_->server) parts_->server->Stop();
+    if (parts_->webhooks) parts_->webhooks->Stop();
     if (parts_->workers) parts_->workers->Stop();
     if (parts_->db) parts_->db->Close();
 }
@@ -124,7 +146,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
         *p->db, p->clock, *p->audit, *p->accounts, services::WorkspaceService::Options{});
     p->contacts = std::make_unique<services::ContactService>(*p->db, p->clock, *p->audit);
     p->inboxes =
-        std::make_unique<services::InboxService>(*p->db, p->clock, *p->audit, *p->keyring);
+        std::make_unique<services::InboxService>(*p->db, p->clock, *p->audit, *p->keyring,
+                                                 &p->events);
 
     p->jobs = std::make_unique<jobs::JobQueue>(*p->db, p->clock);
     jobs::WorkerPool::Options wo;
@@ -141,13 +164,60 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
         return Ok();
     });
     HH_RETURN_IF_ERROR(p->adapters.Register(std::make_unique<channels::whatsapp::WhatsAppAdapter>()));
-    p->inbound = std::make_unique<services::InboundMessageService>(*p->db, p->clock);
+    p->inbound = std::make_unique<services::InboundMessageService>(*p->db, p->clock, &p->events);
+
+    // Outbound: agent replies, read receipts and template sync, through the platforms' APIs.
+    p->http_client = std::make_unique<net::HttpClient>();
+    p->conversations = std::make_unique<services::ConversationService>(*p->db);
+    services::OutboundMessageService::Options oo;
+    oo.graph_api_url = config.graph_api_url;
+    oo.graph_api_version = config.graph_api_version;
+    oo.default_messages_per_second = config.whatsapp_mps;
+    p->outbound = std::make_unique<services::OutboundMessageService>(
+        *p->db, p->clock, *p->keyring, p->adapters, *p->jobs, *p->http_client, &p->events, oo);
+    p->workers->Register(std::string(services::OutboundMessageService::kSendJob),
+                         [o = p->outbound.get()](const jobs::JobContext& job) {
+                             return o->ProcessSend(job);
+                         });
+    p->workers->Register(std::string(services::OutboundMessageService::kMarkReadJob),
+                         [o = p->outbound.get()](const jobs::JobContext& job) {
+                             return o->ProcessMarkRead(job);
+                         });
+    services::TemplateService::Options to;
+    to.graph_api_url = config.graph_api_url;
+    to.graph_api_version = config.graph_api_version;
+    p->templates = std::make_unique<services::TemplateService>(*p->db, p->clock, *p->keyring,
+                                                               *p->jobs, *p->http_client, to);
+    p->workers->Register(std::string(services::TemplateService::kSyncJob),
+                         [t = p->templates.get()](const jobs::JobContext& job) {
+                             return t->ProcessSync(job);
+                         });
     p->webhooks = std::make_unique<services::WebhookService>(*p->db, p->clock, *p->keyring,
                                                              p->adapters, *p->jobs, *p->inbound);
+    p->events.Subscribe([w = p->webhooks.get()](const events::Event& e) {
+        if (e.type == "inbox.updated") w->ForgetCachedInboxes();
+    });
     p->workers->Register(std::string(services::WebhookService::kJobType),
                          [w = p->webhooks.get()](const jobs::JobContext& job) {
                              return w->Process(job);
                          });
+
+    // Media: content-addressed files under <data_dir>/media; inbound media is fetched by a job.
+    p->media_store = std::make_unique<media::MediaStore>(
+        std::filesystem::path(config.data_dir) / "media");
+    services::MediaServiceOptions mo;
+    mo.graph_api_url = config.graph_api_url;
+    mo.graph_api_version = config.graph_api_version;
+    mo.max_download_bytes = config.media_max_bytes;
+    mo.max_upload_bytes = config.upload_max_bytes;
+    p->media = std::make_unique<services::MediaService>(*p->db, p->clock, *p->keyring,
+                                                        *p->media_store, *p->http_client, mo);
+    p->inbound->EnableMediaDownloads(*p->jobs);
+    p->workers->Register(std::string(services::MediaService::kJobType),
+                         [m = p->media.get()](const jobs::JobContext& job) {
+                             return m->Download(job);
+                         });
+
     HH_RETURN_IF_ERROR(p->jobs->SchedulePeriodic(WorkspaceId(0), "sessions.cleanup", "{}",
                                                  std::chrono::hours(1), "sessions.cleanup"));
     p->metrics.AddGauge("hudhud_jobs_queue_depth", "Jobs waiting to run",
@@ -156,7 +226,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
     // HTTP.
     p->api_auth = std::make_unique<http::api::ApiAuth>(*p->accounts);
     p->api.reset(new http::api::ApiServices{*p->accounts, *p->workspaces, *p->contacts,
-                                            *p->inboxes, *p->jobs, config.PublicUrl()});
+                                            *p->inboxes, *p->jobs, *p->conversations,
+                                            *p->outbound, *p->templates, config.PublicUrl()});
+    p->api->media = p->media.get();
     http::Router router;
     router.Get("/healthz",
                [](http::Request&) { return http::Response::Json(200, {{"status", "ok"}}); },
@@ -205,6 +277,58 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
                accounts->Authorize(*principal, WorkspaceId(ws), Role::kAgent).ok();
     });
 
+    // Committed events reach the agents following the workspace:
+    // {"type":"event","event":"message.created","workspace_id":7,"data":{...}}.
+    p->events.Subscribe([hub = p->ws_hub.get()](const events::Event& e) {
+        if (hub->subscriber_count(e.workspace_id.value()) == 0) return;
+        std::string frame = R"({"type":"event","event":)" + nlohmann::json(e.type).dump() +
+                            R"(,"workspace_id":)" + std::to_string(e.workspace_id.value()) +
+                            R"(,"data":)" + e.data_json + "}";
+        hub->Publish(e.workspace_id.value(), std::move(frame));
+    });
+
+    // Web Chat: the public widget API and frame, the visitors' WebSocket hub fed from the event
+    // bus, offline detection from the agents' hub, and agents' typing published for visitors:
+    // {"type":"typing","workspace_id":7,"conversation_id":42,"on":true} on the agents' socket.
+    HH_RETURN_IF_ERROR(
+        p->adapters.Register(std::make_unique<channels::webchat::WebChatAdapter>()));
+    p->webchat = std::make_unique<services::WebChatService>(
+        *p->db, p->clock, *p->keyring, *p->inbound, &p->events,
+        [hub = p->ws_hub.get()](WorkspaceId ws) { return hub->subscriber_count(ws.value()) > 0; },
+        services::WebChatService::Options{});
+    p->widget_hub =
+        std::make_unique<http::WsHub>(http::api::WidgetGateway::HubOptions(), &p->metrics);
+    p->widget = std::make_unique<http::api::WidgetGateway>(
+        *p->webchat, *p->widget_hub, p->clock,
+        http::api::WidgetOptions{.web_root = web_root, .public_url = config.PublicUrl()});
+    p->widget->AttachHub();
+    p->widget->Register(router);
+    p->events.Subscribe([w = p->widget.get()](const events::Event& e) { w->OnEvent(e); });
+    p->ws_hub->SetOnMessage([accounts = p->accounts.get(), bus = &p->events](
+                                http::WsConnection& c, const nlohmann::json& msg) {
+        if (msg.value("type", "") != "typing") {
+            c.Send(R"({"type":"error","code":"unknown_type"})");
+            return;
+        }
+        auto principal = std::static_pointer_cast<services::Principal>(c.principal().context);
+        const auto ws = msg.value("workspace_id", std::int64_t{0});
+        const auto conversation = msg.value("conversation_id", std::int64_t{0});
+        if (!principal || ws <= 0 || conversation <= 0 ||
+            !accounts->Authorize(*principal, WorkspaceId(ws), Role::kAgent).ok()) {
+            c.Send(R"({"type":"error","code":"invalid_message"})");
+            return;
+        }
+        events::Event e;
+        e.workspace_id = WorkspaceId(ws);
+        e.type = msg.value("on", true) ? "conversation.typing_on" : "conversation.typing_off";
+        e.conversation_id = ConversationId(conversation);
+        e.data_json = nlohmann::json{{"conversation_id", conversation},
+                                     {"sender_kind", "agent"},
+                                     {"sender_id", c.principal().user_id}}
+                          .dump();
+        bus->Publish(e);
+    });
+
     http::ServerOptions so;
     HH_ASSIGN_OR_RETURN(auto listen, ParseListen(config.listen));
     so.host = listen.first;
@@ -216,7 +340,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
     so.shutdown_timeout = std::chrono::seconds(config.shutdown_grace_seconds);
     so.tls_cert_file = config.tls_cert_file;
     so.tls_key_file = config.tls_key_file;
-    p->server = std::make_unique<http::Server>(so, std::move(router), p->metrics, p->ws_hub.get());
+    p->server = std::make_unique<http::Server>(
+        so, std::move(router), p->metrics,
+        std::vector<http::WsHub*>{p->ws_hub.get(), p->widget_hub.get()});
 
     log::Info("app.created",
               {{"database", config.DatabaseUrl().rfind("sqlite:", 0) == 0 ? config.DatabaseUrl()
@@ -233,6 +359,7 @@ Status App::Run() {
     const auto started = std::chrono::steady_clock::now();
     HH_RETURN_IF_ERROR(p.server->Start());
     p.workers->Start();
+    p.webhooks->Start();
     const auto port = p.server->port();
     if (!p.config.port_file.empty()) {
         const std::string tmp = p.config.port_file + ".tmp";
@@ -255,6 +382,7 @@ Status App::Run() {
     signals_ctx.run();
 
     p.server->Stop();
+    p.webhooks->Stop();
     p.workers->Stop();
     p.db->Close();
     log::Info("server.stopped");

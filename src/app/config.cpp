@@ -40,6 +40,11 @@ const std::map<std::string, OptionSpec>& ConfigOptions() {
         {"idle-timeout", {"idle-timeout", "seconds before an idle connection is closed"}},
         {"shutdown-grace", {"shutdown-grace", "seconds in-flight requests get on shutdown"}},
         {"password-hash-cost", {"password-hash-cost", "argon2id cost: interactive, moderate or min"}},
+        {"graph-api-url", {"graph-api-url", "Meta Graph API base URL (WhatsApp, Messenger, Instagram)"}},
+        {"graph-api-version", {"graph-api-version", "Meta Graph API version, e.g. v23.0"}},
+        {"whatsapp-mps", {"whatsapp-mps", "default WhatsApp sends per second per business number"}},
+        {"media-max-bytes", {"media-max-bytes", "largest inbound media file downloaded from a platform"}},
+        {"upload-max-bytes", {"upload-max-bytes", "largest attachment an agent may upload"}},
     };
     return kOptions;
 }
@@ -107,6 +112,26 @@ Status SetOption(Config& c, const std::string& key, const std::string& v) {
             return Error::InvalidArgument("password-hash-cost must be interactive, moderate or min");
         }
         c.password_hash_cost = v;
+    } else if (key == "graph-api-url") {
+        if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+            return Error::InvalidArgument("graph-api-url must start with http:// or https://");
+        }
+        c.graph_api_url = v;
+        while (!c.graph_api_url.empty() && c.graph_api_url.back() == '/') c.graph_api_url.pop_back();
+    } else if (key == "graph-api-version") {
+        if (v.empty() || v[0] != 'v') {
+            return Error::InvalidArgument("graph-api-version must look like v23.0");
+        }
+        c.graph_api_version = v;
+    } else if (key == "whatsapp-mps") {
+        HH_ASSIGN_OR_RETURN(auto n, ParseInt(key, v, 1, 10000));
+        c.whatsapp_mps = static_cast<int>(n);
+    } else if (key == "media-max-bytes") {
+        HH_ASSIGN_OR_RETURN(auto n, ParseInt(key, v, 1024, 1LL << 32));
+        c.media_max_bytes = static_cast<std::uint64_t>(n);
+    } else if (key == "upload-max-bytes") {
+        HH_ASSIGN_OR_RETURN(auto n, ParseInt(key, v, 1024, 1LL << 30));
+        c.upload_max_bytes = static_cast<std::uint64_t>(n);
     } else {
         return Error::InvalidArgument("unknown option '" + key + "'");
     }

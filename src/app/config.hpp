@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -35,6 +36,14 @@ struct Config {
     int shutdown_grace_seconds = 10;
     // argon2id cost: "interactive" (default), "moderate", or "min" (tests only).
     std::string password_hash_cost = "interactive";
+    // Outside services (real protocols; tests point them at local peers on 127.0.0.1).
+    std::string graph_api_url = "https://graph.facebook.com";  // Meta Graph API base URL
+    std::string graph_api_version = "v23.0";
+    // Default WhatsApp throughput per business number (messages/s); an inbox setting overrides.
+    int whatsapp_mps = 80;
+    // Media (src/media): inbound downloads and agent uploads, in bytes.
+    std::uint64_t media_max_bytes = 100ull << 20;
+    std::uint64_t upload_max_bytes = 25ull << 20;
 
     std::string DatabaseUrl() const;
     std::string MasterKeyFile() const;

@@ -14,6 +14,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
         case ErrorCode::kTimeout: return "timeout";
         case ErrorCode::kExternalRejected: return "external_rejected";
         case ErrorCode::kPayloadTooLarge: return "payload_too_large";
+        case ErrorCode::kFailedPrecondition: return "failed_precondition";
         case ErrorCode::kInternal: return "internal";
     }
     return "internal";

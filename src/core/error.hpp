@@ -18,6 +18,7 @@ enum class ErrorCode {
     kTimeout,
     kExternalRejected,
     kPayloadTooLarge,
+    kFailedPrecondition,  // valid request, but the resource's state forbids it now
     kInternal,
 };
 
@@ -42,6 +43,9 @@ struct Error {
         return {ErrorCode::kExternalRejected, std::move(m), retryable};
     }
     static Error PayloadTooLarge(std::string m) { return {ErrorCode::kPayloadTooLarge, std::move(m)}; }
+    static Error FailedPrecondition(std::string m) {
+        return {ErrorCode::kFailedPrecondition, std::move(m)};
+    }
     static Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 };
 

@@ -20,6 +20,8 @@ int HttpStatusFor(ErrorCode code) {
             return 409;
         case ErrorCode::kPayloadTooLarge:
             return 413;
+        case ErrorCode::kFailedPrecondition:
+            return 422;
         case ErrorCode::kRateLimited:
             return 429;
         case ErrorCode::kUnavailable:

@@ -14,6 +14,7 @@ TEST(ErrorMappingTest, EveryCodeHasItsStatus) {
     EXPECT_EQ(HttpStatusFor(ErrorCode::kNotFound), 404);
     EXPECT_EQ(HttpStatusFor(ErrorCode::kConflict), 409);
     EXPECT_EQ(HttpStatusFor(ErrorCode::kPayloadTooLarge), 413);
+    EXPECT_EQ(HttpStatusFor(ErrorCode::kFailedPrecondition), 422);
     EXPECT_EQ(HttpStatusFor(ErrorCode::kRateLimited), 429);
     EXPECT_EQ(HttpStatusFor(ErrorCode::kInternal), 500);
     EXPECT_EQ(HttpStatusFor(ErrorCode::kExternalRejected), 502);

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <cmath>
 #include <limits>
 #include <unordered_set>
 
@@ -160,6 +161,19 @@ Result<std::int64_t> JsonBody::RequiredInt64(std::string_view key) const {
     HH_ASSIGN_OR_RETURN(std::optional<std::int64_t> v, OptionalInt64(key));
     if (!v) return Error::InvalidArgument("field '" + FieldName(key) + "' is required");
     return *v;
+}
+
+Result<std::optional<double>> JsonBody::OptionalDouble(std::string_view key) const {
+    auto v = Member(view_->object, key);
+    if (!v || v->is_null()) return std::optional<double>();
+    double out = 0;
+    if (v->type() == element_type::DOUBLE || v->type() == element_type::INT64 ||
+        v->type() == element_type::UINT64) {
+        if (v->get_double().get(out) == simdjson::SUCCESS && std::isfinite(out)) {
+            return std::optional<double>(out);
+        }
+    }
+    return Error::InvalidArgument("field '" + FieldName(key) + "' must be a number");
 }
 
 Result<std::optional<bool>> JsonBody::OptionalBool(std::string_view key) const {

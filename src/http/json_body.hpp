@@ -50,6 +50,8 @@ class JsonBody {
     Result<std::int64_t> RequiredInt64(std::string_view key) const;
     Result<std::optional<std::int64_t>> OptionalInt64(std::string_view key) const;
     Result<std::optional<bool>> OptionalBool(std::string_view key) const;
+    // Any JSON number that is finite.
+    Result<std::optional<double>> OptionalDouble(std::string_view key) const;
     Result<std::optional<std::vector<std::string>>> OptionalStringArray(
         std::string_view key, std::size_t max_items = kDefaultMaxItems,
         std::size_t max_chars = kDefaultMaxChars) const;

@@ -57,7 +57,9 @@ struct JobContext {
     WorkspaceId workspace;
     std::string type;
     std::string payload;
-    int attempt = 0;
+    int attempt = 0;       // 1 for the first run
+    int max_attempts = 0;  // when attempt == max_attempts, a failure is final
+    bool last_attempt() const { return attempt >= max_attempts; }
 };
 
 // A job as stored, for dead-letter listings and inspection.

@@ -245,7 +245,7 @@ void WorkerPool::WorkLoop() {
 }
 
 Status WorkerPool::Invoke(const Handler& handler, const ClaimedJob& job) {
-    JobContext ctx{job.id, job.workspace, job.type, job.payload, job.attempt};
+    JobContext ctx{job.id, job.workspace, job.type, job.payload, job.attempt, job.max_attempts};
     // Last-resort catch: a throwing handler fails its job, never the worker thread.
     try {
         return handler(ctx);

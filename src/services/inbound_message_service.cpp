@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/media_service.hpp"
+#include "services/message_events.hpp"
 #include "storage/repositories/contact_repository.hpp"
 #include "storage/repositories/conversation_repository.hpp"
 
@@ -63,10 +65,14 @@ DeliveryStatus ToDeliveryStatus(channels::DeliveryState s) {
     return DeliveryStatus::kSent;
 }
 
+using Changes = IngestChanges;
+
 class Ingestor {
 public:
-    Ingestor(Session& s, WorkspaceId ws, InboxId inbox, Timestamp now, IngestSummary& out)
-        : s_(s), ws_(ws), inbox_(inbox), now_(now), out_(out) {}
+    Ingestor(Session& s, WorkspaceId ws, InboxId inbox, Timestamp now, IngestSummary& out,
+             Changes& changes)
+        : s_(s), ws_(ws), inbox_(inbox), now_(now), out_(out), created_(changes.created),
+          updated_(changes.updated), conversations_(changes.conversations) {}
 
     Status operator()(const channels::InboundMessage& m) {
         std::string content;
@@ -77,9 +83,20 @@ public:
         nm.content_type = std::string(channels::ContentTypeName(m.type));
         nm.content_attributes_json = attrs.dump(-1, ' ', false,
                                                 nlohmann::json::error_handler_t::replace);
-        return Append(m.sender, m.external_id, m.sent_at, m.reply_to_external_id,
-                      m.referral_json, std::move(nm));
+        last_created_.reset();
+        HH_RETURN_IF_ERROR(Append(m.sender, m.external_id, m.sent_at, m.reply_to_external_id,
+                                  m.referral_json, std::move(nm)));
+        return QueueMedia(m);
     }
+
+    // Media of a newly stored message: its attachment row and download job (media_service).
+    Status QueueMedia(const channels::InboundMessage& m) {
+        if (!m.media || media_jobs == nullptr || !last_created_) return Ok();
+        ++out_.media_queued;
+        return RecordInboundMedia(s_, *media_jobs, ws_, *last_created_, m, now_);
+    }
+
+    jobs::JobQueue* media_jobs = nullptr;
 
     Status operator()(const channels::InboundReaction& r) {
         storage::NewMessage nm;
@@ -111,7 +128,12 @@ public:
             }
             return std::move(applied).error();
         }
-        ++(*applied ? out_.statuses_applied : out_.statuses_ignored);
+        if (*applied) {
+            ++out_.statuses_applied;
+            updated_.push_back(**applied);
+        } else {
+            ++out_.statuses_ignored;
+        }
         return Ok();
     }
 
@@ -181,6 +203,7 @@ private:
                                 ConversationRepository::Create(s_, ws_, inbox_, contact.contact_id,
                                                                contact.identity_id, ref, now_));
             conversation = created.id;
+            conversations_.push_back(created.id);
             ++out_.conversations_created;
         }
         if (reply_to && !reply_to->empty()) {
@@ -196,7 +219,12 @@ private:
             return Ok();
         }
         ++out_.messages_created;
-        return ConversationRepository::NoteIncoming(s_, ws_, conversation, now_);
+        created_.push_back(*id);
+        last_created_ = *id;
+        // The customer service window runs from when the customer wrote, not from when the
+        // platform got round to telling us (never later than now).
+        return ConversationRepository::NoteIncoming(s_, ws_, conversation,
+                                                    std::min(sent_at.value_or(now_), now_));
     }
 
     Session& s_;
@@ -204,6 +232,10 @@ private:
     InboxId inbox_;
     Timestamp now_;
     IngestSummary& out_;
+    std::optional<MessageId> last_created_;
+    std::vector<MessageId>& created_;
+    std::vector<MessageId>& updated_;
+    std::vector<ConversationId>& conversations_;
 };
 
 }  // namespace
@@ -212,14 +244,35 @@ Result<IngestSummary> InboundMessageService::Ingest(
     WorkspaceId ws, InboxId inbox, const std::vector<channels::InboundEvent>& events) {
     const Timestamp now = clock_.Now();
     IngestSummary summary;
+    IngestChanges changes;
     Status st = db_.Write([&](Session& s) -> Status {
-        summary = IngestSummary{};  // the work may run again (see Database::Write)
-        Ingestor ingest(s, ws, inbox, now, summary);
-        for (const auto& e : events) HH_RETURN_IF_ERROR(std::visit(ingest, e.body));
+        // The work may run again (see Database::Write): start from nothing each time.
+        HH_ASSIGN_OR_RETURN(summary, IngestIn(s, ws, inbox, events, now, changes));
         return Ok();
     });
     if (!st.ok()) return std::move(st).error();
+    AfterCommit(ws, summary, changes);
     return summary;
+}
+
+Result<IngestSummary> InboundMessageService::IngestIn(
+    Session& s, WorkspaceId ws, InboxId inbox, const std::vector<channels::InboundEvent>& events,
+    Timestamp now, IngestChanges& changes) const {
+    IngestSummary summary;
+    changes = IngestChanges{};
+    Ingestor ingest(s, ws, inbox, now, summary, changes);
+    ingest.media_jobs = media_jobs_;
+    for (const auto& e : events) HH_RETURN_IF_ERROR(std::visit(ingest, e.body));
+    return summary;
+}
+
+void InboundMessageService::AfterCommit(WorkspaceId ws, const IngestSummary& summary,
+                                        const IngestChanges& changes) const {
+    if (media_jobs_ != nullptr && summary.media_queued > 0) media_jobs_->NotifyEnqueued();
+    if (events_ != nullptr) {
+        PublishCommitted(db_, *events_, ws, changes.conversations, changes.created,
+                         changes.updated);
+    }
 }
 
 }  // namespace hudhud::services

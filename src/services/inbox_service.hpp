@@ -7,6 +7,7 @@
 #include "core/clock.hpp"
 #include "core/inbox.hpp"
 #include "core/result.hpp"
+#include "events/event_bus.hpp"
 #include "secrets/keyring.hpp"
 #include "services/audit_log.hpp"
 #include "services/principal.hpp"
@@ -25,8 +26,10 @@ struct InboxInput {
 // reach storage and are never returned. Admin role for changes. Thread-safe.
 class InboxService {
 public:
+    // `events`, when given, receives "inbox.updated" ({id, status}) after every committed
+    // change of an inbox (settings, credentials, disconnect), so caches can drop it.
     InboxService(storage::Database& db, const Clock& clock, AuditLog& audit,
-                 const secrets::Keyring& keyring);
+                 const secrets::Keyring& keyring, const events::EventBus* events = nullptr);
 
     Result<Inbox> Create(const WorkspaceAccess& a, const InboxInput& in,
                          const RequestContext& ctx);
@@ -47,6 +50,8 @@ private:
     const Clock& clock_;
     AuditLog& audit_;
     const secrets::Keyring& keyring_;
+    const events::EventBus* events_;
+    void Publish(WorkspaceId ws, InboxId id, std::string_view status) const;
 };
 
 }  // namespace hudhud::services

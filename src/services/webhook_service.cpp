@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "log/log.hpp"
 #include "storage/repositories/inbox_repository.hpp"
 
@@ -50,29 +52,131 @@ channels::WebhookRequest ToRequest(const IncomingWebhook& in, const InboxSecrets
 
 }  // namespace
 
+struct WebhookService::CachedInbox {
+    Inbox inbox;
+    std::optional<InboxSecrets> secrets;
+    std::string secrets_error;
+    std::chrono::steady_clock::time_point expires;
+};
+
+struct WebhookService::Claimed {
+    std::int64_t id = 0;
+    WorkspaceId workspace;
+    InboxId inbox;
+    std::string body;
+    int attempts = 0;
+    // Set by Prepare.
+    std::vector<channels::InboundEvent> events;
+    std::string final_status = "processed";
+    std::optional<std::string> error;
+    IngestSummary summary;
+    IngestChanges changes;
+};
+
 WebhookService::WebhookService(storage::Database& db, const Clock& clock,
                                const secrets::Keyring& keyring,
                                const channels::AdapterRegistry& adapters, jobs::JobQueue& jobs,
                                InboundMessageService& inbound)
+    : WebhookService(db, clock, keyring, adapters, jobs, inbound, Options{}) {}
+
+WebhookService::WebhookService(storage::Database& db, const Clock& clock,
+                               const secrets::Keyring& keyring,
+                               const channels::AdapterRegistry& adapters, jobs::JobQueue& jobs,
+                               InboundMessageService& inbound, Options options)
     : db_(db), clock_(clock), keyring_(keyring), adapters_(adapters), jobs_(jobs),
-      inbound_(inbound) {}
+      inbound_(inbound), options_(options) {}
+
+WebhookService::~WebhookService() { Stop(); }
+
+void WebhookService::Start() {
+    std::lock_guard lock(run_mu_);
+    if (drainer_.joinable() || stopping_) return;
+    wake_ = true;  // rows accepted before a restart are due at once
+    drainer_ = std::thread([this] { Run(); });
+}
+
+void WebhookService::Stop() {
+    {
+        std::lock_guard lock(run_mu_);
+        stopping_ = true;
+    }
+    run_cv_.notify_all();
+    if (drainer_.joinable()) drainer_.join();
+}
+
+void WebhookService::Run() {
+    for (;;) {
+        {
+            std::unique_lock lock(run_mu_);
+            run_cv_.wait_for(lock, options_.poll_interval, [&] { return wake_ || stopping_; });
+            if (stopping_) return;
+            wake_ = false;
+        }
+        for (;;) {
+            auto n = DrainOnce();
+            if (!n.ok()) {
+                log::Warn("webhook.drain_failed", {{"error", n.error().message}});
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                break;
+            }
+            std::lock_guard lock(run_mu_);
+            if (*n < options_.batch_size || stopping_) break;
+        }
+    }
+}
+
+Result<std::shared_ptr<const WebhookService::CachedInbox>> WebhookService::FindInbox(
+    ChannelKind channel, const std::string& key) {
+    const auto now = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(cache_mu_);
+        auto it = cache_.find(key);
+        if (it != cache_.end() && it->second->expires > now) return it->second;
+    }
+    auto found = db_.ReadValue(
+        [&](Session& s) { return storage::InboxRepository::FindByWebhookKey(s, key); });
+    if (!found.ok()) return std::move(found).error();
+    if (!*found || (*found)->channel_kind != channel) {
+        return std::shared_ptr<const CachedInbox>();
+    }
+    auto entry = std::make_shared<CachedInbox>();
+    entry->inbox = std::move(**found);
+    if (entry->inbox.credentials_enc) {
+        auto secrets = SecretsOf(entry->inbox, keyring_);
+        if (secrets.ok()) {
+            entry->secrets = std::move(*secrets);
+        } else {
+            entry->secrets_error = secrets.error().message;
+        }
+    }
+    entry->expires = now + options_.inbox_cache_ttl;
+    std::lock_guard lock(cache_mu_);
+    if (cache_.size() >= 10'000) cache_.clear();
+    cache_[key] = entry;
+    return std::shared_ptr<const CachedInbox>(entry);
+}
+
+void WebhookService::ForgetCachedInboxes() {
+    std::lock_guard lock(cache_mu_);
+    cache_.clear();
+}
 
 WebhookReply WebhookService::Accept(const IncomingWebhook& in) {
     const channels::ChannelAdapter* adapter = adapters_.Find(in.channel);
     if (adapter == nullptr) return {404, "", "no adapter for this channel"};
-    auto found = db_.ReadValue(
-        [&](Session& s) { return storage::InboxRepository::FindByWebhookKey(s, in.webhook_key); });
+    auto found = FindInbox(in.channel, in.webhook_key);
     if (!found.ok()) return {503, "", "storage unavailable: " + found.error().message};
-    if (!*found || (*found)->channel_kind != in.channel) return {404, "", "unknown webhook URL"};
-    const Inbox& inbox = **found;
+    if (!*found) return {404, "", "unknown webhook URL"};
+    const Inbox& inbox = (*found)->inbox;
     if (inbox.status == InboxStatus::kDisconnected || !inbox.credentials_enc) {
         // The platform may keep delivering for a while after a disconnect: acknowledge and drop.
         return {200, "", "inbox disconnected; delivery dropped"};
     }
-    auto secrets = SecretsOf(inbox, keyring_);
-    if (!secrets.ok()) return {500, "", "inbox credentials unusable: " + secrets.error().message};
+    if (!(*found)->secrets) {
+        return {500, "", "inbox credentials unusable: " + (*found)->secrets_error};
+    }
     const Timestamp now = clock_.Now();
-    const channels::WebhookRequest request = ToRequest(in, *secrets, now);
+    const channels::WebhookRequest request = ToRequest(in, *(*found)->secrets, now);
 
     if (in.method == "GET") {
         auto challenge = adapter->AnswerHandshake(request);
@@ -97,26 +201,184 @@ WebhookReply WebhookService::Accept(const IncomingWebhook& in) {
         headers[k] = v;
     }
     Status stored = db_.Write([&](Session& s) -> Status {
-        HH_ASSIGN_OR_RETURN(
-            auto rows,
-            s.Query("INSERT INTO webhook_events (workspace_id, inbox_id, channel_kind, headers, "
-                    "body, received_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                    {inbox.workspace_id.value(), inbox.id.value(),
-                     std::string(ChannelKindName(inbox.channel_kind)),
-                     headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                     in.body, ToMicros(now)}));
-        jobs::NewJob job;
-        job.workspace = inbox.workspace_id;
-        job.type = std::string(kJobType);
-        job.payload_json = nlohmann::json{{"event_id", storage::AsInt(rows.rows.at(0).at(0))},
-                                          {"inbox_id", inbox.id.value()}}
-                               .dump();
-        HH_RETURN_IF_ERROR(jobs_.Enqueue(s, job));
-        return Ok();
+        return s.Exec("INSERT INTO webhook_events (workspace_id, inbox_id, channel_kind, headers, "
+                      "body, received_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+                      {inbox.workspace_id.value(), inbox.id.value(),
+                       std::string(ChannelKindName(inbox.channel_kind)),
+                       headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                       in.body, ToMicros(now)})
+                   .ok()
+                   ? Ok()
+                   : Error::Unavailable("insert failed");
     });
     if (!stored.ok()) return {503, "", "could not store the delivery: " + stored.error().message};
-    jobs_.NotifyEnqueued();
+    {
+        std::lock_guard lock(run_mu_);
+        wake_ = true;
+    }
+    run_cv_.notify_one();
     return {200, "", "accepted"};
+}
+
+Result<int> WebhookService::DrainOnce() {
+    const Timestamp now = clock_.Now();
+    const Timestamp lease_until = now + options_.lease;
+    std::vector<Claimed> rows;
+    HH_RETURN_IF_ERROR(db_.Write([&](Session& s) -> Status {
+        rows.clear();
+        const char* lock = s.dialect() == storage::Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED"
+                                                                       : "";
+        HH_ASSIGN_OR_RETURN(
+            auto result,
+            s.Query(std::string("UPDATE webhook_events SET locked_until = $1, attempts = attempts "
+                                "+ 1 WHERE id IN (SELECT id FROM webhook_events WHERE status = "
+                                "'received' AND next_attempt_at <= $2 AND (locked_until IS NULL "
+                                "OR locked_until < $2) ORDER BY id LIMIT $3") +
+                        lock + ") RETURNING id, workspace_id, inbox_id, body, attempts",
+                    {ToMicros(lease_until), ToMicros(now),
+                     static_cast<std::int64_t>(options_.batch_size)}));
+        for (const auto& r : result.rows) {
+            Claimed c;
+            c.id = storage::AsInt(r[0]);
+            c.workspace = WorkspaceId(storage::AsInt(r[1]));
+            c.inbox = InboxId(storage::AsInt(r[2]));
+            c.body = storage::AsText(r[3]);
+            c.attempts = static_cast<int>(storage::AsInt(r[4]));
+            rows.push_back(std::move(c));
+        }
+        return Ok();
+    }));
+    std::sort(rows.begin(), rows.end(),
+              [](const Claimed& a, const Claimed& b) { return a.id < b.id; });
+    const int claimed = static_cast<int>(rows.size());
+    if (claimed > 0) HH_RETURN_IF_ERROR(ProcessRows(rows));
+    return claimed;
+}
+
+Status WebhookService::Prepare(Claimed& row,
+                               std::map<std::int64_t, std::optional<Inbox>>& inboxes) {
+    auto it = inboxes.find(row.inbox.value());
+    if (it == inboxes.end()) {
+        auto inbox = db_.ReadValue([&](Session& s) {
+            return storage::InboxRepository::Get(s, row.workspace, row.inbox);
+        });
+        std::optional<Inbox> value;
+        if (inbox.ok()) {
+            value = std::move(*inbox);
+        } else if (inbox.error().code != ErrorCode::kNotFound) {
+            return std::move(inbox).error();
+        }
+        it = inboxes.emplace(row.inbox.value(), std::move(value)).first;
+    }
+    if (!it->second) {
+        row.final_status = "dropped";
+        row.error = "inbox deleted";
+        return Ok();
+    }
+    const Inbox& inbox = *it->second;
+    if (inbox.status == InboxStatus::kDisconnected) {
+        // Accepted before the disconnect, processed after it: the user asked us to stop.
+        row.final_status = "dropped";
+        row.error = "inbox disconnected";
+        return Ok();
+    }
+    const channels::ChannelAdapter* adapter = adapters_.Find(inbox.channel_kind);
+    if (adapter == nullptr) {
+        row.final_status = "failed";
+        row.error = "no adapter for the inbox's channel";
+        return Ok();
+    }
+    auto events = adapter->ParseWebhook(row.body);
+    if (!events.ok()) {
+        // An authentic delivery we cannot read: keep it for inspection, do not retry.
+        log::Warn("webhook.unreadable", {{"event_id", row.id}, {"error", events.error().message}});
+        row.final_status = "failed";
+        row.error = events.error().message;
+        return Ok();
+    }
+    // Deliveries for another account of the same app (another phone number) are not ours.
+    for (auto& e : *events) {
+        if (inbox.external_account_id && !e.account_id.empty() &&
+            e.account_id != *inbox.external_account_id) {
+            log::Info("webhook.foreign_account", {{"event_id", row.id},
+                                                  {"account_id", e.account_id}});
+            continue;
+        }
+        row.events.push_back(std::move(e));
+    }
+    return Ok();
+}
+
+Status WebhookService::ProcessRows(std::vector<Claimed>& rows) {
+    std::map<std::int64_t, std::optional<Inbox>> inboxes;
+    for (auto& row : rows) {
+        row.events.clear();
+        row.final_status = "processed";
+        row.error.reset();
+        HH_RETURN_IF_ERROR(Prepare(row, inboxes));
+    }
+    const Timestamp now = clock_.Now();
+    Status st = db_.Write([&](Session& s) -> Status {
+        for (auto& row : rows) {
+            if (row.final_status == "processed" && !row.events.empty()) {
+                HH_ASSIGN_OR_RETURN(row.summary, inbound_.IngestIn(s, row.workspace, row.inbox,
+                                                                   row.events, now, row.changes));
+            }
+            HH_RETURN_IF_ERROR(s.Exec("UPDATE webhook_events SET status = $2, error = $3, "
+                                      "processed_at = $4, locked_until = NULL WHERE id = $1",
+                                      {row.id, row.final_status,
+                                       row.error ? storage::Value(*row.error)
+                                                 : storage::Value(nullptr),
+                                       ToMicros(now)}));
+        }
+        return Ok();
+    });
+    if (!st.ok()) {
+        if (rows.size() > 1) {
+            // One bad delivery must not hold up the others: retry them one at a time.
+            for (auto& row : rows) {
+                std::vector<Claimed> one;
+                one.push_back(std::move(row));
+                (void)ProcessRows(one);
+            }
+            return Ok();
+        }
+        Backoff(rows[0], st.error());
+        return Ok();
+    }
+    int messages = 0;
+    int statuses = 0;
+    for (const auto& row : rows) {
+        inbound_.AfterCommit(row.workspace, row.summary, row.changes);
+        messages += row.summary.messages_created;
+        statuses += row.summary.statuses_applied;
+    }
+    log::Debug("webhook.processed", {{"deliveries", rows.size()},
+                                     {"messages", messages},
+                                     {"statuses", statuses}});
+    return Ok();
+}
+
+void WebhookService::Backoff(const Claimed& row, const Error& error) {
+    const bool give_up = !error.retryable || row.attempts >= options_.max_attempts;
+    const Timestamp now = clock_.Now();
+    const auto delay = std::chrono::seconds(std::min<std::int64_t>(
+        300, std::int64_t{1} << std::min(row.attempts, 9)));
+    Status st = db_.Write([&](Session& s) -> Status {
+        return s.Exec("UPDATE webhook_events SET status = $2, error = $3, next_attempt_at = $4, "
+                      "locked_until = NULL WHERE id = $1",
+                      {row.id, std::string(give_up ? "failed" : "received"), error.message,
+                       ToMicros(now + delay)})
+                   .ok()
+                   ? Ok()
+                   : Error::Unavailable("update failed");
+    });
+    (give_up ? log::Error : log::Warn)(
+        "webhook.process_failed", {{"event_id", row.id},
+                                   {"attempt", row.attempts},
+                                   {"will_retry", !give_up},
+                                   {"error", error.message},
+                                   {"recorded", st.ok()}});
 }
 
 Status WebhookService::Process(const jobs::JobContext& job) {

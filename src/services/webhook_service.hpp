@@ -1,7 +1,13 @@
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -35,33 +41,83 @@ struct WebhookReply {
 };
 
 // Accept durably, then process. Accept verifies the delivery over its raw bytes with the
-// inbox's secret, commits the raw payload and its processing job in one transaction, and only
-// then answers 200, so an acknowledged delivery survives a crash; a failed commit answers 503 so
-// the platform retries. Process (the job) parses and ingests; a retry of either step creates
-// nothing twice. Thread-safe.
+// inbox's secret, commits the raw payload (one webhook_events row) and only then answers 200, so
+// an acknowledged delivery survives a crash; a failed commit answers 503 so the platform
+// retries. The stored rows are their own queue: a drainer thread claims due rows in batches
+// (a lease in locked_until; FOR UPDATE SKIP LOCKED on PostgreSQL, so several nodes share the
+// work), parses them and ingests the whole batch in one transaction together with marking the
+// rows processed. A retry of either step creates nothing twice. A batch that fails is retried
+// row by row; a row whose processing keeps failing backs off (next_attempt_at) and ends
+// 'failed' after max_attempts. Rows a crashed node had claimed are claimed again when their
+// lease expires. Thread-safe.
 class WebhookService {
 public:
+    // Jobs of this type (queued by versions before the webhook queue) are still processed.
     static constexpr std::string_view kJobType = "webhook.process";
+
+    struct Options {
+        int batch_size = 64;
+        std::chrono::seconds lease{10};  // a crashed node's claims are taken over after this
+        std::chrono::milliseconds poll_interval{1000};  // for rows other nodes accepted
+        int max_attempts = 10;
+        std::chrono::milliseconds inbox_cache_ttl{2000};  // webhook key -> inbox and secrets
+    };
 
     WebhookService(storage::Database& db, const Clock& clock, const secrets::Keyring& keyring,
                    const channels::AdapterRegistry& adapters, jobs::JobQueue& jobs,
                    InboundMessageService& inbound);
+    WebhookService(storage::Database& db, const Clock& clock, const secrets::Keyring& keyring,
+                   const channels::AdapterRegistry& adapters, jobs::JobQueue& jobs,
+                   InboundMessageService& inbound, Options options);
+    ~WebhookService();
+
+    // The drainer thread. Start after the database is open; Stop (also run by the destructor)
+    // waits for the batch in hand.
+    void Start();
+    void Stop();
+
+    // Claims and processes one batch of due rows now, on the calling thread; returns how many
+    // rows it claimed (0: nothing due). For tests and the drainer.
+    Result<int> DrainOnce();
 
     // 401 for a missing or forged signature, 404 for an unknown webhook URL, 200 (dropped,
     // logged) for a disconnected inbox, 503 when the payload could not be stored durably,
     // 403/400 for a failed handshake.
     WebhookReply Accept(const IncomingWebhook& in);
 
+    // Drops the cached webhook-key lookups (call when an inbox changed; entries also expire
+    // after inbox_cache_ttl, which bounds staleness across nodes).
+    void ForgetCachedInboxes();
+
     // The job: payload {"event_id": N}. Errors are retryable only when storage was unavailable.
     Status Process(const jobs::JobContext& job);
 
 private:
+    struct CachedInbox;
+    struct Claimed;
+    Result<std::shared_ptr<const CachedInbox>> FindInbox(ChannelKind channel,
+                                                         const std::string& key);
+    void Run();
+    // Parses one claimed row into the events to ingest (empty when it is to be dropped),
+    // deciding its final status when there is nothing to ingest.
+    Status Prepare(Claimed& row, std::map<std::int64_t, std::optional<Inbox>>& inboxes);
+    Status ProcessRows(std::vector<Claimed>& rows);
+    void Backoff(const Claimed& row, const Error& error);
+
     storage::Database& db_;
     const Clock& clock_;
     const secrets::Keyring& keyring_;
     const channels::AdapterRegistry& adapters_;
     jobs::JobQueue& jobs_;
     InboundMessageService& inbound_;
+    Options options_;
+    std::mutex cache_mu_;
+    std::map<std::string, std::shared_ptr<const CachedInbox>> cache_;
+    std::mutex run_mu_;
+    std::condition_variable run_cv_;
+    bool wake_ = false;
+    bool stopping_ = false;
+    std::thread drainer_;
 };
 
 }  // namespace hudhud::services

@@ -4,11 +4,15 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <ctime>
 #include <mutex>
 #include <random>
 #include <thread>
 #include <unordered_map>
 
+#include <set>
+
+#include "tests/integration/meta_signature.hpp"
 #include "tests/integration/test_server.hpp"
 
 namespace hudhud::testing {
@@ -115,7 +119,132 @@ void RunCrashTest(const std::string& database) {
                 missing);
 }
 
+// Signed WhatsApp webhooks from many connections; SIGKILL at a random moment; after a restart
+// every acknowledged delivery becomes exactly one message (the queue of stored deliveries is
+// drained after the restart; none is processed twice).
+void RunWebhookCrashTest(const std::string& database) {
+    TestServer::Options opts;
+    opts.database = database;
+    TestServer server(opts);
+    ASSERT_TRUE(server.Start());
+    HttpClient admin(server.port());
+    auto r = admin.Post("/api/v1/setup", {{"workspace_name", "Hooks"},
+                                          {"name", "Owner"},
+                                          {"email", "hooks@example.com"},
+                                          {"password", "crash-password"}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    admin.set_csrf(r.json()["csrf_token"]);
+    const auto ws = "/api/v1/workspaces/" +
+                    std::to_string(r.json()["workspace"]["id"].get<std::int64_t>());
+    auto inbox = admin.Post(ws + "/inboxes", {{"name", "WA"},
+                                              {"channel_kind", "whatsapp"},
+                                              {"credentials", {{"app_secret", "crash-secret"},
+                                                               {"verify_token", "v"},
+                                                               {"access_token", "t"}}}});
+    ASSERT_EQ(inbox.status, 201) << inbox.body;
+    const std::string url = inbox.json()["inbox"]["webhook_url"];
+    const std::string path = url.substr(url.find("/webhooks/"));
+
+    constexpr int kThreads = 16;
+    constexpr int kSenders = 20;
+    std::atomic<int> next{0};
+    std::mutex mu;
+    std::set<std::string> acked;
+    std::vector<std::thread> platform;
+    for (int t = 0; t < kThreads; ++t) {
+        platform.emplace_back([&] {
+            HttpClient c(server.port());
+            for (int i = next++; i < 100'000; i = next++) {
+                const std::string wamid = "wamid.CRASH" + std::to_string(i);
+                const std::string from = "9665000000" + std::to_string(10 + i % kSenders);
+                const json body = {
+                    {"object", "whatsapp_business_account"},
+                    {"entry",
+                     {{{"id", "1"},
+                       {"changes",
+                        {{{"field", "messages"},
+                          {"value",
+                           {{"messaging_product", "whatsapp"},
+                            {"metadata", {{"phone_number_id", "2"}, {"display_phone_number", "3"}}},
+                            {"contacts", {{{"profile", {{"name", "C"}}}, {"wa_id", from}}}},
+                            {"messages",
+                             {{{"from", from},
+                               {"id", wamid},
+                               {"timestamp", std::to_string(std::time(nullptr))},
+                               {"type", "text"},
+                               {"text", {{"body", "رسالة " + std::to_string(i)}}}}}}}}}}}}}}};
+                const std::string raw = body.dump();
+                auto res = c.Request("POST", path, raw,
+                                     {{"X-Hub-Signature-256", MetaSignature("crash-secret", raw)}});
+                if (res.status == 0) return;  // the server is gone
+                if (res.status == 200) {
+                    std::lock_guard lock(mu);
+                    acked.insert(wamid);
+                }
+            }
+        });
+    }
+    std::mt19937 rng(std::random_device{}());
+    const int delay_ms = std::uniform_int_distribution<int>(150, 900)(rng);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    server.Kill();
+    for (auto& t : platform) t.join();
+    EXPECT_GT(acked.size(), 0u) << "the kill came before any delivery; the test proved nothing";
+
+    ASSERT_TRUE(server.Start()) << "restart after SIGKILL failed";
+    HttpClient c(server.port());
+    auto login = c.Post("/api/v1/auth/login",
+                        {{"email", "hooks@example.com"}, {"password", "crash-password"}});
+    ASSERT_EQ(login.status, 200) << login.body;
+    std::multiset<std::string> present;
+    // Deliveries claimed by the killed process are taken over when their lease (10 s) expires.
+    for (int round = 0; round < 300; ++round) {
+        present.clear();
+        auto convs = c.Get(ws + "/conversations?limit=200");
+        ASSERT_EQ(convs.status, 200) << convs.body;
+        for (const auto& conv : convs.json()["data"]) {
+            std::string cursor;
+            for (;;) {
+                auto page = c.Get(ws + "/conversations/" +
+                                  std::to_string(conv["id"].get<std::int64_t>()) +
+                                  "/messages?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
+                ASSERT_EQ(page.status, 200) << page.body;
+                for (const auto& m : page.json()["data"]) present.insert(m["external_id"]);
+                if (page.json()["next_cursor"].is_null()) break;
+                cursor = page.json()["next_cursor"];
+            }
+        }
+        if (present.size() >= acked.size()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::size_t missing = 0;
+    for (const auto& w : acked) missing += present.count(w) == 0 ? 1 : 0;
+    std::size_t duplicated = 0;
+    for (auto it = present.begin(); it != present.end(); it = present.upper_bound(*it)) {
+        duplicated += present.count(*it) > 1 ? 1 : 0;
+    }
+    EXPECT_EQ(missing, 0u) << missing << " of " << acked.size()
+                           << " acknowledged webhooks were lost (kill after " << delay_ms << " ms)";
+    EXPECT_EQ(duplicated, 0u);
+    std::printf("webhook crash test (%s): %zu acknowledged before SIGKILL at %d ms, %zu messages "
+                "after restart, %zu lost\n",
+                database.empty() ? "sqlite" : "postgres", acked.size(), delay_ms, present.size(),
+                missing);
+}
+
 TEST(CrashTest, AcknowledgedWritesSurviveSigkillOnSqlite) { RunCrashTest(""); }
+
+TEST(CrashTest, AcknowledgedWebhooksBecomeMessagesAfterSigkillOnSqlite) {
+    RunWebhookCrashTest("");
+}
+
+TEST(CrashTest, AcknowledgedWebhooksBecomeMessagesAfterSigkillOnPostgres) {
+    const char* url = std::getenv("HUDHUD_TEST_PG_URL");
+    if (url == nullptr || *url == '\0') GTEST_SKIP() << "HUDHUD_TEST_PG_URL is not set";
+    const std::string db = FreshPostgresDatabase(url, "hookcrash_" + std::to_string(::getpid()));
+    ASSERT_FALSE(db.empty()) << "could not create a test database";
+    RunWebhookCrashTest(db);
+}
 
 TEST(CrashTest, AcknowledgedWritesSurviveSigkillOnPostgres) {
     const char* url = std::getenv("HUDHUD_TEST_PG_URL");

@@ -4,7 +4,12 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 
+#include <chrono>
+#include <thread>
+
+#include "tests/integration/meta_signature.hpp"
 #include "tests/integration/test_server.hpp"
 
 namespace hudhud::testing {
@@ -79,11 +84,46 @@ TEST(IsolationTest, NoResourceOfAnotherWorkspaceCanBeReadChangedOrDeleted) {
     auto note = bs.Post(b.Ws(bw, "/contacts/" + contact_id + "/notes"), {{"content", "vip"}});
     ASSERT_EQ(note.status, 201) << note.body;
     const auto note_id = std::to_string(note.json()["note"]["id"].get<std::int64_t>());
-    auto inbox = bs.Post(b.Ws(bw, "/inboxes"), {{"name", "Bravo WA"},
-                                                {"channel_kind", "whatsapp"},
-                                                {"credentials", {{"access_token", "secret"}}}});
+    auto inbox = bs.Post(b.Ws(bw, "/inboxes"),
+                         {{"name", "Bravo WA"},
+                          {"channel_kind", "whatsapp"},
+                          {"credentials", {{"access_token", "secret"}, {"app_secret", "bravo-app"}}}});
     ASSERT_EQ(inbox.status, 201) << inbox.body;
     const auto inbox_id = std::to_string(inbox.json()["inbox"]["id"].get<std::int64_t>());
+    // A customer writes to Bravo: a conversation with one message.
+    const std::string hook_url = inbox.json()["inbox"]["webhook_url"];
+    const json delivery = {
+        {"object", "whatsapp_business_account"},
+        {"entry",
+         {{{"id", "1"},
+           {"changes",
+            {{{"field", "messages"},
+              {"value",
+               {{"messaging_product", "whatsapp"},
+                {"metadata", {{"phone_number_id", "2"}, {"display_phone_number", "1"}}},
+                {"contacts", {{{"profile", {{"name", "B"}}}, {"wa_id", "15550009999"}}}},
+                {"messages",
+                 {{{"from", "15550009999"},
+                   {"id", "wamid.BRAVO1"},
+                   {"timestamp", std::to_string(std::time(nullptr))},
+                   {"type", "text"},
+                   {"text", {{"body", "private to bravo"}}}}}}}}}}}}}}};
+    const std::string raw = delivery.dump();
+    HttpClient meta(server.port());
+    ASSERT_EQ(meta.Request("POST", hook_url.substr(hook_url.find("/webhooks/")), raw,
+                           {{"X-Hub-Signature-256", MetaSignature("bravo-app", raw)}})
+                  .status,
+              200);
+    std::string conv_id;
+    for (int i = 0; i < 250 && conv_id.empty(); ++i) {
+        auto convs = bs.Get(b.Ws(bw, "/conversations"));
+        if (!convs.json()["data"].empty()) {
+            conv_id = std::to_string(convs.json()["data"][0]["id"].get<std::int64_t>());
+        } else {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+    ASSERT_FALSE(conv_id.empty());
     auto team = bs.Post(b.Ws(bw, "/teams"), {{"name", "Sales"}});
     ASSERT_EQ(team.status, 201) << team.body;
     const auto team_id = std::to_string(team.json()["team"]["id"].get<std::int64_t>());
@@ -135,6 +175,13 @@ TEST(IsolationTest, NoResourceOfAnotherWorkspaceCanBeReadChangedOrDeleted) {
         {"PATCH", "/labels/" + label_id, {{"name", "pwned"}}},
         {"DELETE", "/labels/" + label_id, nullptr},
         {"GET", "/jobs/dead", nullptr},
+        {"GET", "/conversations", nullptr},
+        {"GET", "/conversations/" + conv_id, nullptr},
+        {"GET", "/conversations/" + conv_id + "/messages", nullptr},
+        {"POST", "/conversations/" + conv_id + "/messages", {{"content", "pwned"}}},
+        {"POST", "/conversations/" + conv_id + "/read", json::object()},
+        {"GET", "/inboxes/" + inbox_id + "/templates", nullptr},
+        {"POST", "/inboxes/" + inbox_id + "/templates/sync", json::object()},
     };
 
     int checked = 0;
@@ -164,6 +211,11 @@ TEST(IsolationTest, NoResourceOfAnotherWorkspaceCanBeReadChangedOrDeleted) {
               "Bravo customer");
     EXPECT_EQ(bs.Get(b.Ws(bw, "/contacts/" + contact_id + "/notes")).json()["data"].size(), 1u);
     EXPECT_EQ(bs.Get(b.Ws(bw, "/inboxes/" + inbox_id)).json()["inbox"]["name"], "Bravo WA");
+    auto bravo_messages = bs.Get(b.Ws(bw, "/conversations/" + conv_id + "/messages"));
+    ASSERT_EQ(bravo_messages.json()["data"].size(), 1u) << bravo_messages.body;
+    EXPECT_EQ(bravo_messages.json()["data"][0]["content"], "private to bravo");
+    EXPECT_EQ(bs.Get(b.Ws(bw, "/conversations/" + conv_id)).json()["conversation"]["unread_count"],
+              1);
     EXPECT_EQ(bs.Get(b.Ws(bw, "/teams/" + team_id)).json()["team"]["name"], "Sales");
     EXPECT_EQ(bs.Get(b.Ws(bw, "/labels/" + label_id)).json()["label"]["name"], "vip");
     EXPECT_EQ(bs.Get(b.Ws(bw)).json()["workspace"]["name"], "Bravo");

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/integration/meta_signature.hpp"
 #include "tests/integration/test_server.hpp"
 
 namespace hudhud::testing {
@@ -21,17 +22,7 @@ std::string Fixture(const std::string& name) {
 }
 
 std::string Sign(const std::string& secret, const std::string& body) {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-         reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
-    static const char* kHex = "0123456789abcdef";
-    std::string out = "sha256=";
-    for (unsigned int i = 0; i < len; ++i) {
-        out.push_back(kHex[mac[i] >> 4]);
-        out.push_back(kHex[mac[i] & 0xf]);
-    }
-    return out;
+    return MetaSignature(secret, body);
 }
 
 std::int64_t CountRows(const std::string& db_path, const std::string& sql) {

@@ -11,6 +11,8 @@ void RegisterApiRoutes(Router& router, ApiAuth& auth, ApiServices& s) {
     RegisterContactRoutes(router, auth, s);
     RegisterInboxRoutes(router, auth, s);
     RegisterJobRoutes(router, auth, s);
+    if (s.media != nullptr) RegisterAttachmentRoutes(router, auth, *s.media);
+    RegisterConversationRoutes(router, auth, s);
 }
 
 namespace {

@@ -7,7 +7,11 @@
 #include "jobs/job_queue.hpp"
 #include "services/account_service.hpp"
 #include "services/contact_service.hpp"
+#include "services/conversation_service.hpp"
 #include "services/inbox_service.hpp"
+#include "services/media_service.hpp"
+#include "services/outbound_message_service.hpp"
+#include "services/template_service.hpp"
 #include "services/workspace_service.hpp"
 
 namespace hudhud::http::api {
@@ -19,7 +23,11 @@ struct ApiServices {
     services::ContactService& contacts;
     services::InboxService& inboxes;
     jobs::JobQueue& jobs;
+    services::ConversationService& conversations;
+    services::OutboundMessageService& outbound;
+    services::TemplateService& templates;
     std::string public_url;
+    services::MediaService* media = nullptr;  // attachment routes; null: not registered
 };
 
 // Registers every /api/v1 route (docs/api.md lists them).
@@ -30,5 +38,7 @@ void RegisterWorkspaceRoutes(Router& router, ApiAuth& auth, ApiServices& s);
 void RegisterContactRoutes(Router& router, ApiAuth& auth, ApiServices& s);
 void RegisterInboxRoutes(Router& router, ApiAuth& auth, ApiServices& s);
 void RegisterJobRoutes(Router& router, ApiAuth& auth, ApiServices& s);
+void RegisterAttachmentRoutes(Router& router, ApiAuth& auth, services::MediaService& media);
+void RegisterConversationRoutes(Router& router, ApiAuth& auth, ApiServices& s);
 
 }  // namespace hudhud::http::api

@@ -1,5 +1,6 @@
 #include "storage/repositories/conversation_repository.hpp"
 
+#include "core/phone.hpp"
 #include "storage/repositories/row.hpp"
 
 namespace hudhud::storage {
@@ -13,7 +14,7 @@ using detail::TimeValue;
 
 constexpr const char* kConversationCols =
     "id, workspace_id, inbox_id, contact_id, status, assignee_id, unread_count, last_activity_at, "
-    "last_incoming_at, referral, created_at";
+    "last_incoming_at, referral, created_at, contact_identity_id";
 constexpr const char* kMessageCols =
     "id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, private, "
     "content, content_type, content_attributes, external_id, reply_to_id, status, error_code, "
@@ -32,6 +33,7 @@ ConversationRow ReadConversation(RowReader r) {
     c.last_incoming_at = r.OptTime();
     c.referral_json = r.OptText();
     c.created_at = r.Time();
+    c.contact_identity_id = r.OptIdOf<ContactIdentityId>();
     return c;
 }
 
@@ -74,6 +76,20 @@ Result<std::optional<ResolvedContact>> FindIdentity(Session& s, WorkspaceId ws, 
                         ContactIdentityId(AsInt(rows.rows[0][1])), false});
 }
 
+// A WhatsApp identity is the customer's phone number (wa_id: digits without '+'), so a contact
+// created from one gets it as phone_e164. Other channels' ids are not numbers, even when digits.
+Result<std::optional<std::string>> WhatsAppPhone(Session& s, WorkspaceId ws, InboxId inbox,
+                                                 const std::string& external_id) {
+    HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT channel_kind FROM inboxes WHERE "
+                                           "workspace_id = $1 AND id = $2",
+                                           {ws.value(), inbox.value()}));
+    if (rows.empty() || AsText(rows.rows[0][0]) != "whatsapp") return std::optional<std::string>();
+    auto e164 = NormalizePhoneE164(external_id);
+    // A username-only user's id, or a number libphonenumber does not know: no phone, no error.
+    if (!e164.ok()) return std::optional<std::string>();
+    return std::optional<std::string>(std::move(e164).value());
+}
+
 }  // namespace
 
 Result<ResolvedContact> ConversationRepository::ResolveContact(
@@ -104,11 +120,12 @@ Result<ResolvedContact> ConversationRepository::ResolveContact(
             return rc;
         }
     }
+    HH_ASSIGN_OR_RETURN(auto phone, WhatsAppPhone(s, ws, inbox, external_id));
     HH_ASSIGN_OR_RETURN(auto contact_rows,
                         s.Query("INSERT INTO contacts (workspace_id, name, created_at, "
-                                "updated_at, last_activity_at) VALUES ($1, $2, $3, $3, $3) "
-                                "RETURNING id",
-                                {ws.value(), profile_name, TimeValue(now)}));
+                                "updated_at, last_activity_at, phone_e164) VALUES ($1, $2, $3, "
+                                "$3, $3, $4) RETURNING id",
+                                {ws.value(), profile_name, TimeValue(now), OptValue(phone)}));
     const ContactId contact(AsInt(contact_rows.rows.at(0).at(0)));
     HH_ASSIGN_OR_RETURN(
         auto ident_rows,
@@ -201,7 +218,9 @@ Result<Page<ConversationRow>> ConversationRepository::List(Session& s, Workspace
 Status ConversationRepository::NoteIncoming(Session& s, WorkspaceId ws, ConversationId id,
                                             Timestamp at) {
     return ExpectOneRow(
-        s.Exec("UPDATE conversations SET last_activity_at = $3, last_incoming_at = $3, "
+        s.Exec("UPDATE conversations SET last_activity_at = CASE WHEN last_activity_at > $3 THEN "
+               "last_activity_at ELSE $3 END, last_incoming_at = CASE WHEN last_incoming_at > $3 "
+               "THEN last_incoming_at ELSE $3 END, "
                "unread_count = unread_count + 1, updated_at = $3, snoozed_until = CASE WHEN "
                "status = 'snoozed' THEN NULL ELSE snoozed_until END, status = CASE WHEN status "
                "IN ('snoozed', 'resolved') THEN 'open' ELSE status END WHERE workspace_id = $1 "
@@ -238,7 +257,7 @@ Result<std::optional<MessageId>> ConversationRepository::FindMessageByExternalId
     return std::optional<MessageId>(MessageId(AsInt(rows.rows[0][0])));
 }
 
-Result<bool> ConversationRepository::ApplyDeliveryStatus(
+Result<std::optional<MessageId>> ConversationRepository::ApplyDeliveryStatus(
     Session& s, WorkspaceId ws, InboxId inbox, const std::string& external_id,
     DeliveryStatus reported, Timestamp at, const std::optional<std::string>& error_code,
     const std::optional<std::string>& error_message) {
@@ -247,7 +266,10 @@ Result<bool> ConversationRepository::ApplyDeliveryStatus(
                                            {ws.value(), inbox.value(), external_id}));
     if (rows.empty()) return Error::NotFound("message not found");
     const auto current = ParseDeliveryStatus(AsText(rows.rows[0][1]));
-    if (!current || !DeliveryStatusAdvances(*current, reported)) return false;
+    if (!current || !DeliveryStatusAdvances(*current, reported)) {
+        return std::optional<MessageId>();
+    }
+    const MessageId id(AsInt(rows.rows[0][0]));
     const char* at_column = reported == DeliveryStatus::kSent        ? "sent_at"
                             : reported == DeliveryStatus::kDelivered ? "delivered_at"
                             : reported == DeliveryStatus::kRead      ? "read_at"
@@ -255,9 +277,83 @@ Result<bool> ConversationRepository::ApplyDeliveryStatus(
     HH_RETURN_IF_ERROR(s.Exec(
         std::string("UPDATE messages SET status = $2, error_code = $3, error_message = $4, ") +
             at_column + " = $5, updated_at = $5 WHERE id = $1",
-        {AsInt(rows.rows[0][0]), std::string(DeliveryStatusName(reported)), OptValue(error_code),
+        {id.value(), std::string(DeliveryStatusName(reported)), OptValue(error_code),
          OptValue(error_message), TimeValue(at)}));
-    return true;
+    return std::optional<MessageId>(id);
+}
+
+Result<Message> ConversationRepository::GetMessage(Session& s, WorkspaceId ws, MessageId id) {
+    HH_ASSIGN_OR_RETURN(auto rows, s.Query(std::string("SELECT ") + kMessageCols +
+                                               " FROM messages WHERE workspace_id = $1 AND id = $2",
+                                           {ws.value(), id.value()}));
+    if (rows.empty()) return Error::NotFound("message not found");
+    return ReadMessage(RowReader(rows.rows[0]));
+}
+
+Result<bool> ConversationRepository::MarkOutboundAccepted(Session& s, WorkspaceId ws,
+                                                          MessageId id,
+                                                          const std::string& external_id,
+                                                          Timestamp at) {
+    HH_ASSIGN_OR_RETURN(auto n, s.Exec("UPDATE messages SET external_id = $3, status = 'sent', "
+                                       "sent_at = $4, updated_at = $4, error_code = NULL, "
+                                       "error_message = NULL WHERE workspace_id = $1 AND id = $2 "
+                                       "AND status = 'pending'",
+                                       {ws.value(), id.value(),
+                                        external_id.empty() ? Value(nullptr) : Value(external_id),
+                                        TimeValue(at)}));
+    return n > 0;
+}
+
+Result<bool> ConversationRepository::MarkOutboundFailed(Session& s, WorkspaceId ws, MessageId id,
+                                                        const std::string& error_code,
+                                                        const std::string& error_message,
+                                                        Timestamp at) {
+    HH_ASSIGN_OR_RETURN(auto n, s.Exec("UPDATE messages SET status = 'failed', error_code = $3, "
+                                       "error_message = $4, updated_at = $5 WHERE workspace_id = "
+                                       "$1 AND id = $2 AND status = 'pending'",
+                                       {ws.value(), id.value(), error_code, error_message,
+                                        TimeValue(at)}));
+    return n > 0;
+}
+
+Result<IdentityKeys> ConversationRepository::GetIdentity(Session& s, WorkspaceId ws,
+                                                         ContactIdentityId id) {
+    HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT external_id, secondary_id FROM "
+                                           "contact_identities WHERE workspace_id = $1 AND id = $2",
+                                           {ws.value(), id.value()}));
+    if (rows.empty()) return Error::NotFound("contact identity not found");
+    RowReader r(rows.rows[0]);
+    IdentityKeys k;
+    k.external_id = r.Text();
+    k.secondary_id = r.OptText();
+    return k;
+}
+
+Status ConversationRepository::NoteOutgoing(Session& s, WorkspaceId ws, ConversationId id,
+                                            Timestamp at) {
+    return ExpectOneRow(s.Exec("UPDATE conversations SET last_activity_at = $3, updated_at = $3 "
+                               "WHERE workspace_id = $1 AND id = $2",
+                               {ws.value(), id.value(), TimeValue(at)}),
+                        "conversation");
+}
+
+Status ConversationRepository::MarkSeen(Session& s, WorkspaceId ws, ConversationId id,
+                                        Timestamp at) {
+    return ExpectOneRow(s.Exec("UPDATE conversations SET unread_count = 0, agent_last_seen_at = $3 "
+                               "WHERE workspace_id = $1 AND id = $2",
+                               {ws.value(), id.value(), TimeValue(at)}),
+                        "conversation");
+}
+
+Result<std::optional<std::string>> ConversationRepository::LatestIncomingExternalId(
+    Session& s, WorkspaceId ws, ConversationId id) {
+    HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT external_id FROM messages WHERE workspace_id = "
+                                           "$1 AND conversation_id = $2 AND direction = "
+                                           "'incoming' AND external_id IS NOT NULL AND "
+                                           "content_type <> 'reaction' ORDER BY id DESC LIMIT 1",
+                                           {ws.value(), id.value()}));
+    if (rows.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(AsText(rows.rows[0][0]));
 }
 
 Result<Page<Message>> ConversationRepository::ListMessages(Session& s, WorkspaceId ws,

@@ -32,6 +32,13 @@ struct ConversationRow {
     std::optional<Timestamp> last_incoming_at;
     std::optional<std::string> referral_json;
     Timestamp created_at;
+    std::optional<ContactIdentityId> contact_identity_id;  // the platform id replies go to
+};
+
+// How the platform knows the person behind a contact identity.
+struct IdentityKeys {
+    std::string external_id;
+    std::optional<std::string> secondary_id;
 };
 
 struct NewMessage {
@@ -73,7 +80,9 @@ public:
     static Result<ConversationRow> Get(Session& s, WorkspaceId ws, ConversationId id);
     // Newest activity first.
     static Result<Page<ConversationRow>> List(Session& s, WorkspaceId ws, const PageRequest& p);
-    // A customer wrote: activity and unread count move, a snoozed or resolved conversation opens.
+    // A customer wrote at `at`: activity and last-incoming times move forward (never back, so a
+    // late delivery of an older message changes neither), the unread count grows, and a snoozed
+    // or resolved conversation opens.
     static Status NoteIncoming(Session& s, WorkspaceId ws, ConversationId id, Timestamp at);
 
     // Appends a message; a message whose external id the inbox already has is not inserted
@@ -85,12 +94,29 @@ public:
                                                                     InboxId inbox,
                                                                     const std::string& external_id);
     // Applies a delivery report if it moves the message forward (DeliveryStatusAdvances);
-    // returns whether it changed anything. Unknown message ids are kNotFound.
-    static Result<bool> ApplyDeliveryStatus(Session& s, WorkspaceId ws, InboxId inbox,
+    // returns the message's id when it changed anything. Unknown message ids are kNotFound.
+    static Result<std::optional<MessageId>> ApplyDeliveryStatus(Session& s, WorkspaceId ws, InboxId inbox,
                                             const std::string& external_id,
                                             DeliveryStatus reported, Timestamp at,
                                             const std::optional<std::string>& error_code,
                                             const std::optional<std::string>& error_message);
+    static Result<Message> GetMessage(Session& s, WorkspaceId ws, MessageId id);
+    // The platform accepted an outgoing message: record its id and move pending -> sent.
+    // False when the message was no longer pending (a concurrent attempt already recorded it).
+    static Result<bool> MarkOutboundAccepted(Session& s, WorkspaceId ws, MessageId id,
+                                             const std::string& external_id, Timestamp at);
+    // An outgoing message that will never be sent: pending -> failed with the reason.
+    static Result<bool> MarkOutboundFailed(Session& s, WorkspaceId ws, MessageId id,
+                                           const std::string& error_code,
+                                           const std::string& error_message, Timestamp at);
+    static Result<IdentityKeys> GetIdentity(Session& s, WorkspaceId ws, ContactIdentityId id);
+    // An agent read the conversation: unread count to zero, agent_last_seen_at = at.
+    static Status MarkSeen(Session& s, WorkspaceId ws, ConversationId id, Timestamp at);
+    // An agent or bot wrote: the conversation's activity time moves.
+    static Status NoteOutgoing(Session& s, WorkspaceId ws, ConversationId id, Timestamp at);
+    // The platform id of the customer's newest message (for read receipts).
+    static Result<std::optional<std::string>> LatestIncomingExternalId(Session& s, WorkspaceId ws,
+                                                                       ConversationId id);
     // Newest first.
     static Result<Page<Message>> ListMessages(Session& s, WorkspaceId ws, ConversationId id,
                                               const PageRequest& p);

@@ -83,9 +83,11 @@ Status InboxRepository::Update(Session& s, WorkspaceId ws, InboxId id, const Inb
     return ExpectOneRow(s.Exec(
         "UPDATE inboxes SET name = COALESCE($3, name), settings = COALESCE($4, settings), "
         "credentials_enc = COALESCE($5, credentials_enc), status = COALESCE($6, status), "
-        "updated_at = $7 WHERE workspace_id = $1 AND id = $2",
+        "external_account_id = COALESCE($8, external_account_id), updated_at = $7 WHERE "
+        "workspace_id = $1 AND id = $2",
         {ws.value(), id.value(), OptValue(u.name), OptValue(u.settings_json),
-         OptValue(u.credentials_enc), OptValue(status), TimeValue(now)}));
+         OptValue(u.credentials_enc), OptValue(status), TimeValue(now),
+         OptValue(u.external_account_id)}));
 }
 
 Status InboxRepository::Disconnect(Session& s, WorkspaceId ws, InboxId id, Timestamp now) {

@@ -24,6 +24,7 @@ struct InboxUpdate {
     std::optional<std::string> settings_json;
     std::optional<std::string> credentials_enc;
     std::optional<InboxStatus> status;
+    std::optional<std::string> external_account_id;
 };
 
 class InboxRepository {

@@ -1,0 +1,185 @@
+// End-to-end latency from a signed WhatsApp webhook POST to the message.created event on an
+// agent's WebSocket. An agent session subscribes to its workspace; webhooks are posted at a fixed
+// rate (each one message with a unique wamid); the time from writing the POST to reading the
+// event carrying that wamid is recorded. Prints p50/p90/p99/max and how many events arrived.
+//
+//   hudhud_ws_latency --port P --cookie "hudhud_session=..." --workspace W --path /webhooks/...
+//                     --secret APP_SECRET [--count 2000] [--rate 200]
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = boost::asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string Sign(const std::string& secret, const std::string& body) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+         reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
+    static const char* kHex = "0123456789abcdef";
+    std::string out = "sha256=";
+    for (unsigned int i = 0; i < len; ++i) {
+        out.push_back(kHex[mac[i] >> 4]);
+        out.push_back(kHex[mac[i] & 0xf]);
+    }
+    return out;
+}
+
+std::string Payload(const std::string& wamid, const std::string& wa_id) {
+    // About 1.5 KB, Arabic text, like the ingest benchmark's fixture.
+    std::string text = "مرحبا، أريد أن أسأل عن حالة طلبي رقم ";
+    text += wamid;
+    while (text.size() < 1100) text += " شكرا جزيلا";
+    nlohmann::json j = {
+        {"object", "whatsapp_business_account"},
+        {"entry",
+         {{{"id", "100000000000001"},
+           {"changes",
+            {{{"field", "messages"},
+              {"value",
+               {{"messaging_product", "whatsapp"},
+                {"metadata",
+                 {{"display_phone_number", "14155550100"}, {"phone_number_id", "100000000000002"}}},
+                {"contacts", {{{"profile", {{"name", "Bench Customer"}}}, {"wa_id", wa_id}}}},
+                {"messages",
+                 {{{"from", wa_id},
+                   {"id", wamid},
+                   {"timestamp", std::to_string(std::time(nullptr))},
+                   {"type", "text"},
+                   {"text", {{"body", text}}}}}}}}}}}}}}};
+    return j.dump();
+}
+
+double Percentile(std::vector<double> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const auto idx = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(idx, v.size() - 1)];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::map<std::string, std::string> args;
+    for (int i = 1; i + 1 < argc; i += 2) args[argv[i]] = argv[i + 1];
+    const std::string port = args["--port"];
+    const std::string cookie = args["--cookie"];
+    const std::string workspace = args["--workspace"];
+    const std::string path = args["--path"];
+    const std::string secret = args["--secret"];
+    const int count = args.count("--count") ? std::stoi(args["--count"]) : 2000;
+    const double rate = args.count("--rate") ? std::stod(args["--rate"]) : 200;
+    if (port.empty() || cookie.empty() || workspace.empty() || path.empty() || secret.empty()) {
+        std::fprintf(stderr, "usage: %s --port P --cookie C --workspace W --path P --secret S "
+                             "[--count N] [--rate R]\n", argv[0]);
+        return 2;
+    }
+
+    boost::asio::io_context ioc;
+    tcp::resolver resolver(ioc);
+    const auto endpoints = resolver.resolve("127.0.0.1", port);
+
+    // The agent's WebSocket.
+    websocket::stream<tcp::socket> ws(ioc);
+    boost::asio::connect(ws.next_layer(), endpoints);
+    ws.set_option(websocket::stream_base::decorator([&](websocket::request_type& req) {
+        req.set(http::field::cookie, cookie);
+    }));
+    ws.handshake("127.0.0.1:" + port, "/api/v1/ws");
+    ws.write(boost::asio::buffer(
+        nlohmann::json{{"type", "subscribe"}, {"workspace_id", std::stoll(workspace)}}.dump()));
+    {
+        beast::flat_buffer buf;
+        ws.read(buf);  // "subscribed"
+    }
+
+    std::mutex mu;
+    std::map<std::string, Clock::time_point> sent_at;
+    std::vector<double> latencies_ms;
+    std::atomic<int> received{0};
+    std::thread reader([&] {
+        beast::flat_buffer buf;
+        boost::system::error_code ec;
+        while (received.load() < count) {
+            ws.read(buf, ec);
+            if (ec) break;
+            const auto now = Clock::now();
+            auto j = nlohmann::json::parse(beast::buffers_to_string(buf.data()), nullptr, false);
+            buf.consume(buf.size());
+            if (!j.is_object() || j.value("event", "") != "message.created") continue;
+            const std::string wamid = j["data"].value("external_id", "");
+            std::lock_guard lock(mu);
+            auto it = sent_at.find(wamid);
+            if (it == sent_at.end()) continue;
+            latencies_ms.push_back(
+                std::chrono::duration<double, std::milli>(now - it->second).count());
+            sent_at.erase(it);
+            ++received;
+        }
+    });
+
+    // The platform's side: keep-alive POSTs at a fixed rate.
+    beast::tcp_stream stream(ioc);
+    stream.connect(endpoints);
+    const auto interval = std::chrono::duration<double>(1.0 / rate);
+    const auto start = Clock::now();
+    int failures = 0;
+    for (int i = 0; i < count; ++i) {
+        std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(interval * i));
+        const std::string wamid = "wamid.BENCH" + std::to_string(start.time_since_epoch().count()) +
+                                  "." + std::to_string(i);
+        const std::string body = Payload(wamid, "9715" + std::to_string(10000000 + i % 500));
+        http::request<http::string_body> req{http::verb::post, path, 11};
+        req.set(http::field::host, "127.0.0.1");
+        req.set(http::field::content_type, "application/json");
+        req.set("X-Hub-Signature-256", Sign(secret, body));
+        req.body() = body;
+        req.prepare_payload();
+        {
+            std::lock_guard lock(mu);
+            sent_at[wamid] = Clock::now();
+        }
+        http::write(stream, req);
+        beast::flat_buffer buf;
+        http::response<http::string_body> res;
+        http::read(stream, buf, res);
+        if (res.result_int() != 200) ++failures;
+    }
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (received.load() < count - failures && Clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    boost::system::error_code ec;
+    ws.next_layer().shutdown(tcp::socket::shutdown_both, ec);
+    ws.next_layer().close(ec);
+    reader.join();
+
+    std::lock_guard lock(mu);
+    std::printf("webhook_to_ws_events=%zu/%d rate=%.0f/s failures=%d p50_ms=%.2f p90_ms=%.2f "
+                "p99_ms=%.2f max_ms=%.2f\n",
+                latencies_ms.size(), count, rate, failures, Percentile(latencies_ms, 0.50),
+                Percentile(latencies_ms, 0.90), Percentile(latencies_ms, 0.99),
+                latencies_ms.empty() ? 0.0
+                                     : *std::max_element(latencies_ms.begin(), latencies_ms.end()));
+    return latencies_ms.size() == static_cast<std::size_t>(count) ? 0 : 1;
+}

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
+
+#include "core/ids.hpp"
+#include "core/message.hpp"
+#include "events/event_bus.hpp"
+#include "storage/database.hpp"
+#include "storage/repositories/conversation_repository.hpp"
+
+namespace hudhud::services {
+
+// The API's JSON form of a message (docs/api.md "Message"); also the data of message events.
+nlohmann::json MessageJson(const Message& m);
+// The API's JSON form of a conversation.
+nlohmann::json ConversationJson(const storage::ConversationRow& c);
+
+// Publishes `type` ("message.created" / "message.updated") for a committed message.
+void PublishMessage(const events::EventBus& bus, std::string_view type, const Message& m);
+
+// Reads back what a committed transaction changed and publishes conversation.created,
+// message.created and message.updated events, in that order. Best effort: a read that fails is
+// logged and skipped (the data is committed; clients re-sync on reconnect).
+void PublishCommitted(storage::Database& db, const events::EventBus& bus, WorkspaceId ws,
+                      const std::vector<ConversationId>& conversations,
+                      const std::vector<MessageId>& created, const std::vector<MessageId>& updated);
+
+}  // namespace hudhud::services
