@@ -124,6 +124,11 @@ TEST(IsolationTest, NoResourceOfAnotherWorkspaceCanBeReadChangedOrDeleted) {
         }
     }
     ASSERT_FALSE(conv_id.empty());
+    auto upload = bs.Request("POST", b.Ws(bw, "/attachments?filename=bravo.pdf"),
+                             "%PDF-1.4 bravo only", {{"Content-Type", "application/pdf"}});
+    ASSERT_EQ(upload.status, 201) << upload.body;
+    const auto attachment_id =
+        std::to_string(upload.json()["attachment"]["id"].get<std::int64_t>());
     auto team = bs.Post(b.Ws(bw, "/teams"), {{"name", "Sales"}});
     ASSERT_EQ(team.status, 201) << team.body;
     const auto team_id = std::to_string(team.json()["team"]["id"].get<std::int64_t>());
@@ -182,6 +187,8 @@ TEST(IsolationTest, NoResourceOfAnotherWorkspaceCanBeReadChangedOrDeleted) {
         {"POST", "/conversations/" + conv_id + "/read", json::object()},
         {"GET", "/inboxes/" + inbox_id + "/templates", nullptr},
         {"POST", "/inboxes/" + inbox_id + "/templates/sync", json::object()},
+        {"GET", "/attachments/" + attachment_id, nullptr},
+        {"GET", "/attachments/" + attachment_id + "/file", nullptr},
     };
 
     int checked = 0;
@@ -211,6 +218,8 @@ TEST(IsolationTest, NoResourceOfAnotherWorkspaceCanBeReadChangedOrDeleted) {
               "Bravo customer");
     EXPECT_EQ(bs.Get(b.Ws(bw, "/contacts/" + contact_id + "/notes")).json()["data"].size(), 1u);
     EXPECT_EQ(bs.Get(b.Ws(bw, "/inboxes/" + inbox_id)).json()["inbox"]["name"], "Bravo WA");
+    EXPECT_EQ(bs.Get(b.Ws(bw, "/attachments/" + attachment_id + "/file")).body,
+              "%PDF-1.4 bravo only");
     auto bravo_messages = bs.Get(b.Ws(bw, "/conversations/" + conv_id + "/messages"));
     ASSERT_EQ(bravo_messages.json()["data"].size(), 1u) << bravo_messages.body;
     EXPECT_EQ(bravo_messages.json()["data"][0]["content"], "private to bravo");
