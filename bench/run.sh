@@ -43,20 +43,22 @@ setup_workspace() {  # setup_workspace PORT ; sets TOKEN and WS
 
 rps() { grep -E '^Requests/sec' | awk '{printf "%.0f", $2}'; }
 
-# 3b. Signed WhatsApp webhook ingest (verify over raw bytes + durable commit of payload and job,
-# then 200) on the same server; processing runs in the background jobs meanwhile.
+# 3b. Signed WhatsApp webhook ingest (verify over raw bytes + durable commit of the raw payload,
+# then 200) on the same server, ~1.3 KB deliveries each carrying a new message (WEBHOOK_COUNT
+# distinct ones, then repeats); the drainer ingests them on the same cores meanwhile.
 webhook_bench() {  # webhook_bench NAME PORT
-  local name="$1" port="$2" jar="$tmp/jar.$2" csrf out path sig
+  local name="$1" port="$2" jar="$tmp/jar.$2" csrf out path
   csrf="$(grep hudhud_csrf "$jar" | awk '{print $7}')"
   out="$(curl -sf -b "$jar" -H "X-CSRF-Token: $csrf" -X POST \
     "http://127.0.0.1:$port/api/v1/workspaces/$WS/inboxes" \
     -d '{"name":"Bench WA","channel_kind":"whatsapp","credentials":{"app_secret":"bench-secret","verify_token":"v","access_token":"t"}}')"
   path="$(sed -E 's#.*"webhook_url":"[a-z]+://[^/]+(/webhooks/[^"]+)".*#\1#' <<<"$out")"
-  sig="sha256=$(openssl dgst -sha256 -hmac bench-secret -r "$root/src/channels/whatsapp/testdata/text_arabic.json" | cut -d' ' -f1)"
-  BODY_FILE="$root/src/channels/whatsapp/testdata/text_arabic.json" SIGNATURE="$sig" WEBHOOK_PATH="$path" \
+  [ -s "$tmp/webhooks.txt" ] || python3 "$root/bench/gen_webhooks.py" "${WEBHOOK_COUNT:-60000}" bench-secret "$tmp/webhooks.txt"
+  WEBHOOKS_FILE="$tmp/webhooks.txt" WEBHOOK_PATH="$path" \
     wrk -t2 -c"$conns" -d"$duration" -s "$root/bench/wrk/whatsapp_webhook.lua" "http://127.0.0.1:$port" >"$tmp/$name.webhook.txt"
   local w
   w="$(rps <"$tmp/$name.webhook.txt")"
+  WEBHOOK_RPS="$w"
   echo "${name}_whatsapp_webhooks_per_s=$w ratio=$(awk -v a="$w" -v b="$ceiling" 'BEGIN{printf "%.1f%%", 100*a/b}') ($(grep -E 'p99|non2xx' "$tmp/$name.webhook.txt" | tr '\n' ' '))"
 }
 
@@ -98,8 +100,9 @@ echo "sqlite_durable_writes_per_s=$w ratio=$(awk -v a="$w" -v b="$ceiling" 'BEGI
 webhook_bench sqlite "$PORT"
 kill "$PID"; wait "$PID" 2>/dev/null || true
 
-# 3c. Webhook POST -> message.created on an agent's WebSocket (fresh server, SQLite), at a
-# steady LATENCY_RATE webhooks/s.
+# 3c. At a fixed rate (default: half the maximum just measured, for about 10 s, over 32
+# connections): the webhook POST's latency, and the time from the POST to the message.created
+# event on an agent's WebSocket. A fresh server, so the backlog of 3b does not count.
 latency_bench() {  # latency_bench NAME [extra server args...]
   local name="$1"; shift
   start_server "$name" "$@"
@@ -111,8 +114,10 @@ latency_bench() {  # latency_bench NAME [extra server args...]
     "http://127.0.0.1:$PORT/api/v1/workspaces/$WS/inboxes" \
     -d '{"name":"Latency WA","channel_kind":"whatsapp","credentials":{"app_secret":"lat-secret","verify_token":"v","access_token":"t"}}')"
   path="$(sed -E 's#.*"webhook_url":"[a-z]+://[^/]+(/webhooks/[^"]+)".*#\1#' <<<"$out")"
-  echo "${name}_$("$root/$build/hudhud_ws_latency" --port "$PORT" --cookie "$cookie" --workspace "$WS" \
-    --path "$path" --secret lat-secret --count "${LATENCY_COUNT:-2000}" --rate "${LATENCY_RATE:-200}")"
+  local rate="${LATENCY_RATE:-$((WEBHOOK_RPS / 2))}"
+  echo "${name}: $("$root/$build/hudhud_ws_latency" --port "$PORT" --cookie "$cookie" --workspace "$WS" \
+    --path "$path" --secret lat-secret --count "${LATENCY_COUNT:-$((rate * 10))}" --rate "$rate" \
+    --connections 32)"
   kill "$PID"; wait "$PID" 2>/dev/null || true
 }
 latency_bench sqlite_latency

@@ -1,10 +1,11 @@
-// End-to-end latency from a signed WhatsApp webhook POST to the message.created event on an
-// agent's WebSocket. An agent session subscribes to its workspace; webhooks are posted at a fixed
-// rate (each one message with a unique wamid); the time from writing the POST to reading the
-// event carrying that wamid is recorded. Prints p50/p90/p99/max and how many events arrived.
+// Latency of signed WhatsApp webhooks at a fixed rate: the POST's own latency (accept: verify +
+// durable commit + 200) and the end-to-end time from the POST to the message.created event on an
+// agent's WebSocket. An agent session subscribes to its workspace; webhooks (one message with a
+// unique wamid each) are posted at --rate per second over --connections connections. Prints
+// percentiles and how many events arrived.
 //
 //   hudhud_ws_latency --port P --cookie "hudhud_session=..." --workspace W --path /webhooks/...
-//                     --secret APP_SECRET [--count 2000] [--rate 200]
+//                     --secret APP_SECRET [--count 2000] [--rate 200] [--connections 1]
 #include <openssl/hmac.h>
 
 #include <algorithm>
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
     const std::string secret = args["--secret"];
     const int count = args.count("--count") ? std::stoi(args["--count"]) : 2000;
     const double rate = args.count("--rate") ? std::stod(args["--rate"]) : 200;
+    const int connections = args.count("--connections") ? std::stoi(args["--connections"]) : 1;
     if (port.empty() || cookie.empty() || workspace.empty() || path.empty() || secret.empty()) {
         std::fprintf(stderr, "usage: %s --port P --cookie C --workspace W --path P --secret S "
                              "[--count N] [--rate R]\n", argv[0]);
@@ -138,35 +140,59 @@ int main(int argc, char** argv) {
         }
     });
 
-    // The platform's side: keep-alive POSTs at a fixed rate.
-    beast::tcp_stream stream(ioc);
-    stream.connect(endpoints);
-    const auto interval = std::chrono::duration<double>(1.0 / rate);
-    const auto start = Clock::now();
-    int failures = 0;
-    for (int i = 0; i < count; ++i) {
-        std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(interval * i));
-        const std::string wamid = "wamid.BENCH" + std::to_string(start.time_since_epoch().count()) +
-                                  "." + std::to_string(i);
-        const std::string body = Payload(wamid, "9715" + std::to_string(10000000 + i % 500));
-        http::request<http::string_body> req{http::verb::post, path, 11};
-        req.set(http::field::host, "127.0.0.1");
-        req.set(http::field::content_type, "application/json");
-        req.set("X-Hub-Signature-256", Sign(secret, body));
-        req.body() = body;
-        req.prepare_payload();
-        {
+    // The platform's side: `connections` keep-alive connections, each POSTing at rate/connections
+    // on a fixed schedule. A POST's latency is measured from its scheduled time (so a slow answer
+    // delays the next send without hiding it: no coordinated omission) to the end of the answer.
+    const auto interval = std::chrono::duration<double>(connections / rate);
+    const auto start = Clock::now() + std::chrono::milliseconds(50);
+    std::atomic<int> failures{0};
+    std::vector<double> post_ms;
+    std::vector<std::thread> senders;
+    for (int c = 0; c < connections; ++c) {
+        senders.emplace_back([&, c] {
+            boost::asio::io_context io;
+            beast::tcp_stream stream(io);
+            stream.connect(endpoints);
+            std::vector<double> mine;
+            int k = 0;
+            for (int i = c; i < count; i += connections, ++k) {
+                const auto due = start + std::chrono::duration_cast<Clock::duration>(
+                                             interval * k +
+                                             interval * (static_cast<double>(c) / connections));
+                std::this_thread::sleep_until(due);
+                const std::string wamid = "wamid.BENCH" +
+                                          std::to_string(start.time_since_epoch().count()) + "." +
+                                          std::to_string(i);
+                const std::string body = Payload(wamid, "9715" + std::to_string(10000000 + i % 500));
+                http::request<http::string_body> req{http::verb::post, path, 11};
+                req.set(http::field::host, "127.0.0.1");
+                req.set(http::field::content_type, "application/json");
+                req.set("X-Hub-Signature-256", Sign(secret, body));
+                req.body() = body;
+                req.prepare_payload();
+                {
+                    std::lock_guard lock(mu);
+                    sent_at[wamid] = due;
+                }
+                boost::system::error_code ec;
+                http::write(stream, req, ec);
+                beast::flat_buffer buf;
+                http::response<http::string_body> res;
+                if (!ec) http::read(stream, buf, res, ec);
+                if (ec || res.result_int() != 200) {
+                    ++failures;
+                    continue;
+                }
+                mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - due).count());
+            }
             std::lock_guard lock(mu);
-            sent_at[wamid] = Clock::now();
-        }
-        http::write(stream, req);
-        beast::flat_buffer buf;
-        http::response<http::string_body> res;
-        http::read(stream, buf, res);
-        if (res.result_int() != 200) ++failures;
+            post_ms.insert(post_ms.end(), mine.begin(), mine.end());
+        });
     }
+    for (auto& t : senders) t.join();
+    const double elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
     const auto deadline = Clock::now() + std::chrono::seconds(30);
-    while (received.load() < count - failures && Clock::now() < deadline) {
+    while (received.load() < count - failures.load() && Clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     boost::system::error_code ec;
@@ -175,10 +201,13 @@ int main(int argc, char** argv) {
     reader.join();
 
     std::lock_guard lock(mu);
-    std::printf("webhook_to_ws_events=%zu/%d rate=%.0f/s failures=%d p50_ms=%.2f p90_ms=%.2f "
-                "p99_ms=%.2f max_ms=%.2f\n",
-                latencies_ms.size(), count, rate, failures, Percentile(latencies_ms, 0.50),
-                Percentile(latencies_ms, 0.90), Percentile(latencies_ms, 0.99),
+    std::printf("rate=%.0f/s (achieved %.0f/s over %d connections) failures=%d "
+                "post_p50_ms=%.2f post_p99_ms=%.2f | webhook_to_ws_events=%zu/%d "
+                "ws_p50_ms=%.2f ws_p90_ms=%.2f ws_p99_ms=%.2f ws_max_ms=%.2f\n",
+                rate, static_cast<double>(count) / elapsed_s, connections, failures.load(),
+                Percentile(post_ms, 0.50), Percentile(post_ms, 0.99), latencies_ms.size(), count,
+                Percentile(latencies_ms, 0.50), Percentile(latencies_ms, 0.90),
+                Percentile(latencies_ms, 0.99),
                 latencies_ms.empty() ? 0.0
                                      : *std::max_element(latencies_ms.begin(), latencies_ms.end()));
     return latencies_ms.size() == static_cast<std::size_t>(count) ? 0 : 1;

@@ -1,12 +1,28 @@
--- Signed WhatsApp webhook deliveries (set BODY_FILE, SIGNATURE and WEBHOOK_PATH in the env).
-local f = assert(io.open(os.getenv("BODY_FILE"), "rb"))
-local body = f:read("*a")
-f:close()
-wrk.method = "POST"
-wrk.path = os.getenv("WEBHOOK_PATH")
-wrk.body = body
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["X-Hub-Signature-256"] = os.getenv("SIGNATURE")
+-- Signed WhatsApp webhook deliveries, each one different (WEBHOOKS_FILE from
+-- bench/gen_webhooks.py: "<signature> <body>" per line; WEBHOOK_PATH is the inbox's URL path).
+-- Each wrk thread walks the deliveries from its own offset; after the last one it starts over,
+-- and repeats are platform retries (acknowledged, stored, ingested as duplicates).
+local signatures, bodies = {}, {}
+for line in io.lines(os.getenv("WEBHOOKS_FILE")) do
+  local sp = line:find(" ", 1, true)
+  signatures[#signatures + 1] = line:sub(1, sp - 1)
+  bodies[#bodies + 1] = line:sub(sp + 1)
+end
+local path = os.getenv("WEBHOOK_PATH")
+local counter = 0
+setup = function(thread)
+  thread:set("offset", math.random(#bodies))
+end
+init = function()
+  counter = offset or 1
+end
+request = function()
+  counter = counter % #bodies + 1
+  return wrk.format("POST", path, {
+    ["Content-Type"] = "application/json",
+    ["X-Hub-Signature-256"] = signatures[counter],
+  }, bodies[counter])
+end
 done = function(summary, latency, requests)
   io.write(string.format("non2xx=%d\n", summary.errors.status))
   for _, p in pairs({50, 99}) do
