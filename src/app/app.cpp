@@ -213,6 +213,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
     p->media = std::make_unique<services::MediaService>(*p->db, p->clock, *p->keyring,
                                                         *p->media_store, *p->http_client, mo);
     p->inbound->EnableMediaDownloads(*p->jobs);
+    p->outbound->EnableAttachments(*p->media_store);
     p->workers->Register(std::string(services::MediaService::kJobType),
                          [m = p->media.get()](const jobs::JobContext& job) {
                              return m->Download(job);
@@ -293,7 +294,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
     HH_RETURN_IF_ERROR(
         p->adapters.Register(std::make_unique<channels::webchat::WebChatAdapter>()));
     p->webchat = std::make_unique<services::WebChatService>(
-        *p->db, p->clock, *p->keyring, *p->inbound, &p->events,
+        *p->db, p->clock, *p->keyring, *p->inbound, *p->media, &p->events,
         [hub = p->ws_hub.get()](WorkspaceId ws) { return hub->subscriber_count(ws.value()) > 0; },
         services::WebChatService::Options{});
     p->widget_hub =

@@ -52,26 +52,6 @@ std::string KindOf(channels::ContentType type, std::string_view mime) {
     return "document";
 }
 
-// A name fit for a Content-Disposition header and a download folder: no path, no control
-// characters, at most 255 bytes (cut on a UTF-8 boundary).
-std::string CleanFileName(std::string_view name) {
-    const auto slash = name.find_last_of("/\\");
-    if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
-    std::string out;
-    for (char c : name) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) continue;
-        out.push_back(c);
-    }
-    if (out.size() > 255) {
-        std::size_t cut = 255;
-        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-        out.resize(cut);
-    }
-    if (out == "." || out == "..") out.clear();
-    return out;
-}
-
 std::optional<std::string> AccessTokenOf(const Inbox& inbox, const secrets::Keyring& keyring,
                                          Error& why) {
     if (!inbox.credentials_enc) {
@@ -135,6 +115,24 @@ const std::vector<std::string>& DefaultUploadMimeTypes() {
 std::string BaseMimeType(std::string_view mime) {
     const auto semi = mime.find(';');
     return Lower(Trim(mime.substr(0, semi)));
+}
+
+std::string CleanFileName(std::string_view name) {
+    const auto slash = name.find_last_of("/\\");
+    if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+    std::string out;
+    for (char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) continue;
+        out.push_back(c);
+    }
+    if (out.size() > 255) {
+        std::size_t cut = 255;
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+        out.resize(cut);
+    }
+    if (out == "." || out == "..") out.clear();
+    return out;
 }
 
 Status RecordInboundMedia(Session& s, jobs::JobQueue& jobs, WorkspaceId ws, MessageId message,
@@ -353,10 +351,9 @@ Status MediaService::Fail(const jobs::JobContext& job, const Attachment& att, Er
     return error;
 }
 
-Result<storage::Attachment> MediaService::Store(WorkspaceId ws, std::string_view bytes,
-                                                const std::string& mime_type,
-                                                const std::string& file_name,
-                                                std::optional<UserId> uploaded_by) {
+Result<storage::NewAttachment> MediaService::StoreBlob(std::string_view bytes,
+                                                       const std::string& mime_type,
+                                                       const std::string& file_name) {
     HH_ASSIGN_OR_RETURN(auto blob, store_.Put(bytes));
     storage::NewAttachment na;
     na.kind = KindOf(channels::ContentType::kUnsupported, mime_type);
@@ -365,6 +362,14 @@ Result<storage::Attachment> MediaService::Store(WorkspaceId ws, std::string_view
     na.sha256 = blob.sha256_hex;
     na.storage_key = blob.sha256_hex;
     na.size_bytes = blob.size;
+    return na;
+}
+
+Result<storage::Attachment> MediaService::Store(WorkspaceId ws, std::string_view bytes,
+                                                const std::string& mime_type,
+                                                const std::string& file_name,
+                                                std::optional<UserId> uploaded_by) {
+    HH_ASSIGN_OR_RETURN(auto na, StoreBlob(bytes, mime_type, file_name));
     na.uploaded_by = uploaded_by;
     const Timestamp now = clock_.Now();
     return db_.WriteValue([&](Session& s) { return AttachmentRepository::Create(s, ws, na, now); });
@@ -399,7 +404,12 @@ Result<storage::Attachment> MediaService::Get(const WorkspaceAccess& a, Attachme
 }
 
 Result<AttachmentFile> MediaService::ReadFile(const WorkspaceAccess& a, AttachmentId id) {
-    HH_ASSIGN_OR_RETURN(auto att, Get(a, id));
+    return ReadStoredFile(a.workspace(), id);
+}
+
+Result<AttachmentFile> MediaService::ReadStoredFile(WorkspaceId ws, AttachmentId id) {
+    HH_ASSIGN_OR_RETURN(
+        auto att, db_.ReadValue([&](Session& s) { return AttachmentRepository::Get(s, ws, id); }));
     if (att.status == AttachmentStatus::kPending) {
         return Error::NotFound(
             "attachment is not downloaded yet (status pending); try again "

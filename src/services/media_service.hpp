@@ -42,6 +42,10 @@ const std::vector<std::string>& DefaultUploadMimeTypes();
 // "Image/PNG; charset=x" -> "image/png".
 std::string BaseMimeType(std::string_view mime);
 
+// A file name fit for a Content-Disposition header and a download folder: the last path
+// component, without control characters, at most 255 bytes (cut on a UTF-8 boundary).
+std::string CleanFileName(std::string_view name);
+
 // Records the media of an inbound message inside the ingesting transaction: an attachments row
 // (status 'pending', the platform's media id and sha256 as hex when readable) and a
 // media.download job for it, both committing with the message. The caller runs
@@ -83,6 +87,13 @@ class MediaService {
                                       const std::string& mime_type, const std::string& file_name,
                                       std::optional<UserId> uploaded_by = std::nullopt);
 
+    // Puts bytes in the store and describes them as an attachments row (status 'stored') for
+    // the caller to create in its own transaction, bound to the message it makes there (a Web
+    // Chat visitor's file). Bytes whose row never commits stay in the store unreferenced, like
+    // any blob whose rows were deleted. kUnavailable when the media folder cannot be written.
+    Result<storage::NewAttachment> StoreBlob(std::string_view bytes, const std::string& mime_type,
+                                             const std::string& file_name);
+
     // An agent's upload: kPayloadTooLarge above max_upload_bytes, kInvalidArgument for an empty
     // body, a MIME type that IsUploadAllowed refuses (the route answers 415 first) or a bad name.
     Result<storage::Attachment> Upload(const WorkspaceAccess& a, std::string_view bytes,
@@ -94,6 +105,9 @@ class MediaService {
     // not stored (the message says whether it is still pending or failed, and why).
     Result<AttachmentFile> ReadFile(const WorkspaceAccess& a, AttachmentId id);
     Result<storage::Attachment> Get(const WorkspaceAccess& a, AttachmentId id);
+    // ReadFile for a caller that has already decided the reader may see it (a Web Chat visitor
+    // reading an attachment of its own conversation).
+    Result<AttachmentFile> ReadStoredFile(WorkspaceId ws, AttachmentId id);
 
   private:
     struct Fetched {

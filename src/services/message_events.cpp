@@ -41,6 +41,14 @@ nlohmann::json MessageJson(const Message& m) {
             {"updated_at", ToMicros(m.updated_at)}};
 }
 
+nlohmann::json AttachmentSummaryJson(const storage::Attachment& a) {
+    return {{"id", a.id.value()},
+            {"kind", a.kind},
+            {"mime_type", a.mime_type},
+            {"file_name", a.file_name},
+            {"size_bytes", a.size_bytes}};
+}
+
 nlohmann::json ConversationJson(const storage::ConversationRow& c) {
     return {{"id", c.id.value()},
             {"inbox_id", c.inbox_id.value()},

@@ -8,12 +8,18 @@
 #include "core/message.hpp"
 #include "events/event_bus.hpp"
 #include "storage/database.hpp"
+#include "storage/repositories/attachment_repository.hpp"
 #include "storage/repositories/conversation_repository.hpp"
 
 namespace hudhud::services {
 
 // The API's JSON form of a message (docs/api.md "Message"); also the data of message events.
 nlohmann::json MessageJson(const Message& m);
+// How a message describes a file bound to it, in content_attributes.attachments[]:
+// {id, kind, mime_type, file_name, size_bytes}. No URL: agents read the bytes at
+// /api/v1/workspaces/{w}/attachments/{id}/file, Web Chat visitors at
+// /widget/v1/{website_token}/attachments/{id}/file.
+nlohmann::json AttachmentSummaryJson(const storage::Attachment& a);
 // The API's JSON form of a conversation.
 nlohmann::json ConversationJson(const storage::ConversationRow& c);
 

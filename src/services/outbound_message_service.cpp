@@ -3,8 +3,12 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "channels/whatsapp/whatsapp_graph.hpp"
+#include "channels/whatsapp/whatsapp_media.hpp"
 #include "log/log.hpp"
+#include "services/media_service.hpp"
 #include "services/message_events.hpp"
+#include "storage/repositories/attachment_repository.hpp"
 #include "storage/repositories/contact_repository.hpp"
 #include "storage/repositories/conversation_repository.hpp"
 #include "storage/repositories/inbox_repository.hpp"
@@ -175,8 +179,20 @@ struct SendContext {
     std::optional<std::string> reply_to_external_id;
     std::optional<std::string> reaction_target;
     std::optional<storage::MessageTemplate> template_row;
+    std::optional<storage::Attachment> attachment;
     bool marketing_consent = false;
 };
+
+// Graph's multipart filename may not hold quotes, slashes or control characters.
+std::string UploadFileName(const storage::Attachment& a) {
+    std::string name;
+    for (char c : a.file_name) {
+        const auto u = static_cast<unsigned char>(c);
+        name.push_back(u < 0x20 || u == 0x7f || c == '"' || c == '/' || c == '\\' ? '_' : c);
+    }
+    if (name.empty()) name = a.kind + "-" + a.id.str();
+    return name;
+}
 
 std::string FormatTime(Timestamp t) {
     const std::time_t secs = static_cast<std::time_t>(ToMicros(t) / 1'000'000);
@@ -259,11 +275,55 @@ Result<Message> OutboundMessageService::Send(WorkspaceId ws, ConversationId conv
                                         s, ws, c.inbox.id, in.template_message->name,
                                         in.template_message->language));
             }
+            if (in.attachment_id) {
+                HH_ASSIGN_OR_RETURN(c.attachment,
+                                    storage::AttachmentRepository::Get(s, ws, *in.attachment_id));
+            }
             HH_ASSIGN_OR_RETURN(auto contact, storage::ContactRepository::Get(
                                                   s, ws, c.conversation.contact_id));
             c.marketing_consent = contact.marketing_consent;
             return c;
         }));
+
+    const ChannelKind channel = ctx.inbox.channel_kind;
+    // The shape an attachment goes out as: on WhatsApp by its MIME type and size (stickers are
+    // told apart by their first bytes); elsewhere the kind recorded at upload.
+    std::string attachment_kind;
+    if (ctx.attachment) {
+        if (in.template_message || in.reaction_to || !in.buttons.empty() || !in.sections.empty() ||
+            in.media || in.location) {
+            return Error::InvalidArgument(
+                "attachment_id cannot be combined with template, reaction_to, buttons, list, "
+                "media or location");
+        }
+        const storage::Attachment& att = *ctx.attachment;
+        if (att.status != storage::AttachmentStatus::kStored || !att.storage_key) {
+            return Error::FailedPrecondition(
+                "attachment " + att.id.str() + " is " +
+                std::string(storage::AttachmentStatusName(att.status)) + ", not stored");
+        }
+        if (att.message_id) {
+            return Error::Conflict("attachment " + att.id.str() +
+                                   " already belongs to a message; upload the file again to send "
+                                   "it again");
+        }
+        attachment_kind = att.kind;
+        if (channel == ChannelKind::kWhatsApp && !in.is_private) {
+            if (media_ == nullptr) {
+                return Error::FailedPrecondition("attachments cannot be sent by this server");
+            }
+            std::string head;
+            constexpr std::uint64_t kLargestSticker = 500 * 1024;
+            if (BaseMimeType(att.mime_type) == "image/webp" && att.size_bytes <= kLargestSticker) {
+                auto bytes = media_->Read(*att.storage_key);
+                if (!bytes.ok()) return std::move(bytes).error();
+                head = bytes->substr(0, 64);
+            }
+            HH_ASSIGN_OR_RETURN(auto rule, channels::whatsapp::OutboundMediaKind(
+                                               att.mime_type, att.size_bytes, head));
+            attachment_kind = rule.kind;
+        }
+    }
 
     // What would go out.
     channels::OutboundMessage out;
@@ -289,6 +349,13 @@ Result<Message> OutboundMessageService::Send(WorkspaceId ws, ConversationId conv
         out.kind = OutboundKind::kMedia;
         out.media = in.media;
         if (out.media->caption.empty()) out.media->caption = in.content;
+    } else if (ctx.attachment) {
+        out.kind = OutboundKind::kMedia;
+        channels::OutboundMedia media;
+        media.kind = attachment_kind;
+        media.caption = in.content;
+        if (attachment_kind == "document") media.filename = ctx.attachment->file_name;
+        out.media = std::move(media);
     } else if (in.location) {
         out.kind = OutboundKind::kLocation;
         out.location = in.location;
@@ -303,7 +370,6 @@ Result<Message> OutboundMessageService::Send(WorkspaceId ws, ConversationId conv
     out.header = in.header;
     out.footer = in.footer;
 
-    const ChannelKind channel = ctx.inbox.channel_kind;
     const bool by_events = DeliveredByEvents(channel);
     if (!in.is_private) {
         if (ctx.inbox.status == InboxStatus::kDisconnected) {
@@ -316,9 +382,10 @@ Result<Message> OutboundMessageService::Send(WorkspaceId ws, ConversationId conv
                 "before sending");
         }
         if (by_events) {
-            if (out.kind != OutboundKind::kText) {
+            if (out.kind != OutboundKind::kText && !ctx.attachment) {
                 return Error::InvalidArgument(std::string(ChannelKindName(channel)) +
-                                              " conversations take text replies only");
+                                              " conversations take text replies and attachments "
+                                              "only");
             }
         } else {
             const channels::ChannelAdapter* adapter = adapters_.Find(channel);
@@ -368,14 +435,23 @@ Result<Message> OutboundMessageService::Send(WorkspaceId ws, ConversationId conv
             channels::ChannelAccount probe{options_.graph_api_url, options_.graph_api_version,
                                            ctx.inbox.external_account_id.value_or("0"), "",
                                            "validation"};
-            HH_RETURN_IF_ERROR(adapter->BuildSend(out, probe));
+            channels::OutboundMessage checked = out;
+            // The media id comes from the upload the job does first.
+            if (ctx.attachment) checked.media->media_id = "0";
+            HH_RETURN_IF_ERROR(adapter->BuildSend(checked, probe));
         }
-    } else if (in.content.empty()) {
+    } else if (in.content.empty() && !ctx.attachment) {
         return Error::InvalidArgument("content is required");
     }
 
     json attrs = json::object();
-    if (!in.is_private && !by_events) attrs["outbound"] = OutboundToJson(out);
+    if (!in.is_private && !by_events) {
+        attrs["outbound"] = OutboundToJson(out);
+        if (ctx.attachment)
+            attrs["outbound"]["media"]["attachment_id"] = ctx.attachment->id.value();
+    }
+    if (ctx.attachment)
+        attrs["attachments"] = json::array({AttachmentSummaryJson(*ctx.attachment)});
     if (in.template_message) {
         attrs["template"] = {{"name", in.template_message->name},
                              {"language", in.template_message->language}};
@@ -399,6 +475,10 @@ Result<Message> OutboundMessageService::Send(WorkspaceId ws, ConversationId conv
         HH_ASSIGN_OR_RETURN(auto appended, ConversationRepository::AppendMessage(
                                                s, ws, conversation_id, ctx.inbox.id, nm));
         if (!appended) return Error::Internal("message was not stored");
+        if (ctx.attachment) {
+            HH_RETURN_IF_ERROR(storage::AttachmentRepository::BindToMessage(
+                s, ws, ctx.attachment->id, *appended, now));
+        }
         HH_RETURN_IF_ERROR(ConversationRepository::NoteOutgoing(s, ws, conversation_id, now));
         if (queue) {
             jobs::NewJob job;
@@ -479,8 +559,9 @@ Status OutboundMessageService::ProcessSend(const jobs::JobContext& job) {
     }
     const channels::ChannelAdapter* adapter = adapters_.Find(inbox.channel_kind);
     if (adapter == nullptr) return fail("unsupported_channel", "this channel cannot send");
-    auto outbound = OutboundFromJson(ParseObject(message.content_attributes_json).value(
-        "outbound", json()));
+    const json outbound_json =
+        ParseObject(message.content_attributes_json).value("outbound", json());
+    auto outbound = OutboundFromJson(outbound_json);
     if (!outbound.ok()) return fail("invalid_message", outbound.error().message);
 
     auto plain = keyring_.Decrypt(*inbox.credentials_enc);
@@ -492,6 +573,141 @@ Status OutboundMessageService::ProcessSend(const jobs::JobContext& job) {
                                      Str(settings, "waba_id"), Str(creds, "access_token")};
     if (account.access_token.empty()) {
         return fail("credentials_missing", "the inbox has no access_token");
+    }
+
+    // The platform could not be reached: retried, except on the last attempt.
+    auto unreachable = [&](Error e) -> Status {
+        if (job.last_attempt()) {
+            return fail("unreachable", "could not reach " +
+                                           std::string(ChannelKindName(inbox.channel_kind)) + ": " +
+                                           e.message);
+        }
+        return e;
+    };
+    // The platform refused (upload or send): retried, recorded, or the inbox marked by what the
+    // error means.
+    auto refused = [&](const net::HttpResponse& response) -> Status {
+        const channels::ErrorClass cls = adapter->ClassifySendError(response.status, response.body);
+        const std::string code = cls.platform_code != 0 ? std::to_string(cls.platform_code)
+                                                        : "http_" + std::to_string(response.status);
+        if (cls.needs_reconnect) {
+            storage::InboxUpdate u;
+            u.status = InboxStatus::kNeedsReconnect;
+            HH_RETURN_IF_ERROR(db_.Write([&](Session& s) {
+                return InboxRepository::Update(s, ws, inbox.id, u, clock_.Now());
+            }));
+            log::Error("inbox.needs_reconnect", {{"workspace_id", ws.value()},
+                                                 {"inbox_id", inbox.id.value()},
+                                                 {"platform_code", cls.platform_code}});
+            if (events_ != nullptr) {
+                events::Event e;
+                e.workspace_id = ws;
+                e.type = "inbox.updated";
+                e.data_json = Dump({{"id", inbox.id.value()}, {"status", "needs_reconnect"}});
+                e.inbox_id = inbox.id;
+                events_->Publish(e);
+            }
+            return fail(code, cls.message);
+        }
+        if (cls.hint == channels::ErrorHint::kMarketingOptOut ||
+            cls.hint == channels::ErrorHint::kRecipientUnreachable) {
+            const Timestamp now = clock_.Now();
+            Status st = db_.Write([&](Session& s) {
+                return cls.hint == channels::ErrorHint::kMarketingOptOut
+                           ? storage::ContactRepository::SetMarketingConsent(s, ws, loaded->contact,
+                                                                             false, now)
+                           : storage::ContactRepository::SetReachable(s, ws, loaded->contact, false,
+                                                                      now);
+            });
+            if (!st.ok()) return st;
+        }
+        if (cls.retryable && !job.last_attempt()) {
+            Error e = cls.ToError();
+            e.retryable = true;
+            return e;
+        }
+        return fail(code, cls.message);
+    };
+
+    // An uploaded file goes to the platform's media endpoint first, once: the media id is kept
+    // on the attachment, and a later attempt (after a failed send) reuses it.
+    if (outbound->kind == OutboundKind::kMedia && outbound->media &&
+        outbound->media->media_id.empty() && outbound->media->link.empty()) {
+        const json& media_json = outbound_json.at("media");
+        if (!media_json.contains("attachment_id") ||
+            !media_json["attachment_id"].is_number_integer()) {
+            return fail("invalid_message", "the media message has neither a file nor a media id");
+        }
+        const AttachmentId attachment_id(media_json["attachment_id"].get<std::int64_t>());
+        auto att = db_.ReadValue(
+            [&](Session& s) { return storage::AttachmentRepository::Get(s, ws, attachment_id); });
+        if (!att.ok()) {
+            if (att.error().code == ErrorCode::kNotFound) {
+                return fail("attachment_missing", "the attachment was deleted before it was sent");
+            }
+            return std::move(att).error();
+        }
+        if (att->external_media_id && att->inbox_id == inbox.id) {
+            outbound->media->media_id = *att->external_media_id;
+        } else {
+            if (media_ == nullptr || inbox.channel_kind != ChannelKind::kWhatsApp) {
+                return fail("unsupported_channel", "this channel cannot upload files");
+            }
+            if (!att->storage_key) {
+                return fail("attachment_missing", "the attachment has no stored file");
+            }
+            auto bytes = media_->Read(*att->storage_key);
+            if (!bytes.ok()) {
+                if (bytes.error().code == ErrorCode::kNotFound) {
+                    return fail("attachment_missing",
+                                "the attachment's file is missing from the "
+                                "media store");
+                }
+                return std::move(bytes).error();
+            }
+            const std::string mime = BaseMimeType(att->mime_type);
+            auto upload = channels::whatsapp::BuildMediaUpload(account, mime, UploadFileName(*att));
+            if (!upload.ok()) return fail("invalid_message", upload.error().message);
+            net::HttpRequest request;
+            request.method = upload->call.method;
+            request.url = upload->call.url;
+            request.headers = upload->call.headers;
+            // Up to 100 MB going out: minutes on a slow link, not the 15 s of a message.
+            request.timeout = std::chrono::minutes(5);
+            request.max_response_bytes = 64u << 10;
+            std::vector<net::MultipartPart> parts;
+            for (const auto& f : upload->fields) {
+                net::MultipartPart field;
+                field.name = f.name;
+                field.value = f.value;
+                parts.push_back(std::move(field));
+            }
+            net::MultipartPart file;
+            file.name = upload->file_field;
+            file.value = std::move(bytes).value();
+            file.filename = upload->filename;
+            file.content_type = upload->mime_type;
+            parts.push_back(std::move(file));
+            auto response = http_.SendMultipart(request, parts);
+            if (!response.ok()) return unreachable(std::move(response).error());
+            if (response->status < 200 || response->status >= 300) return refused(*response);
+            auto media_id = channels::whatsapp::ParseMediaUploadResponse(response->body);
+            if (!media_id.ok()) {
+                Error e = std::move(media_id).error();
+                if (job.last_attempt()) return fail("invalid_response", e.message);
+                e.retryable = true;  // a proxy's page in place of Graph's answer, most likely
+                return e;
+            }
+            HH_RETURN_IF_ERROR(db_.Write([&](Session& s) {
+                return storage::AttachmentRepository::SetExternalMediaId(s, ws, attachment_id,
+                                                                         *media_id, clock_.Now());
+            }));
+            log::Info("outbound.media_uploaded", {{"workspace_id", ws.value()},
+                                                  {"message_id", id.value()},
+                                                  {"attachment_id", attachment_id.value()},
+                                                  {"size", att->size_bytes}});
+            outbound->media->media_id = std::move(media_id).value();
+        }
     }
 
     auto call = adapter->BuildSend(*outbound, account);
@@ -513,14 +729,7 @@ Status OutboundMessageService::ProcessSend(const jobs::JobContext& job) {
     request.headers = call->headers;
     request.body = call->body;
     auto response = http_.Send(request);
-    if (!response.ok()) {
-        if (job.last_attempt()) {
-            return fail("unreachable", "could not reach " +
-                                           std::string(ChannelKindName(inbox.channel_kind)) +
-                                           ": " + response.error().message);
-        }
-        return std::move(response).error();
-    }
+    if (!response.ok()) return unreachable(std::move(response).error());
     if (response->status >= 200 && response->status < 300) {
         auto accepted = adapter->ParseSendResponse(response->body);
         std::string external_id = accepted.ok() ? accepted->external_id : "";
@@ -538,47 +747,7 @@ Status OutboundMessageService::ProcessSend(const jobs::JobContext& job) {
         publish_update();
         return Ok();
     }
-
-    const channels::ErrorClass cls = adapter->ClassifySendError(response->status, response->body);
-    const std::string code = cls.platform_code != 0 ? std::to_string(cls.platform_code)
-                                                    : "http_" + std::to_string(response->status);
-    if (cls.needs_reconnect) {
-        storage::InboxUpdate u;
-        u.status = InboxStatus::kNeedsReconnect;
-        HH_RETURN_IF_ERROR(db_.Write([&](Session& s) {
-            return InboxRepository::Update(s, ws, inbox.id, u, clock_.Now());
-        }));
-        log::Error("inbox.needs_reconnect", {{"workspace_id", ws.value()},
-                                             {"inbox_id", inbox.id.value()},
-                                             {"platform_code", cls.platform_code}});
-        if (events_ != nullptr) {
-            events::Event e;
-            e.workspace_id = ws;
-            e.type = "inbox.updated";
-            e.data_json = Dump({{"id", inbox.id.value()}, {"status", "needs_reconnect"}});
-            e.inbox_id = inbox.id;
-            events_->Publish(e);
-        }
-        return fail(code, cls.message);
-    }
-    if (cls.hint == channels::ErrorHint::kMarketingOptOut ||
-        cls.hint == channels::ErrorHint::kRecipientUnreachable) {
-        const Timestamp now = clock_.Now();
-        Status st = db_.Write([&](Session& s) {
-            return cls.hint == channels::ErrorHint::kMarketingOptOut
-                       ? storage::ContactRepository::SetMarketingConsent(s, ws, loaded->contact,
-                                                                         false, now)
-                       : storage::ContactRepository::SetReachable(s, ws, loaded->contact, false,
-                                                                  now);
-        });
-        if (!st.ok()) return st;
-    }
-    if (cls.retryable && !job.last_attempt()) {
-        Error e = cls.ToError();
-        e.retryable = true;
-        return e;
-    }
-    return fail(code, cls.message);
+    return refused(*response);
 }
 
 Status OutboundMessageService::MarkRead(WorkspaceId ws, ConversationId conversation_id) {

@@ -15,6 +15,7 @@
 #include "events/event_bus.hpp"
 #include "jobs/job.hpp"
 #include "jobs/job_queue.hpp"
+#include "media/media_store.hpp"
 #include "net/http_client.hpp"
 #include "secrets/keyring.hpp"
 #include "services/send_throttle.hpp"
@@ -23,7 +24,8 @@
 namespace hudhud::services {
 
 // What an agent (or the assistant) asks to send into a conversation. Exactly one shape applies,
-// in this order: template, reaction, buttons, list (sections), media, location, plain text.
+// in this order: template, reaction, buttons, list (sections), media, attachment, location, plain
+// text; an attachment cannot be combined with the shapes before it, nor with location.
 struct OutgoingMessage {
     std::string content;  // the text; the caption of media; the body of buttons and lists;
                           // the emoji of a reaction ("" removes ours)
@@ -37,6 +39,9 @@ struct OutgoingMessage {
     std::string header;
     std::string footer;
     std::optional<channels::OutboundMedia> media;
+    // A file the agent uploaded (same workspace, stored, not bound to a message yet): bound to
+    // this message when it is stored; `content` is its caption.
+    std::optional<AttachmentId> attachment_id;
     std::optional<channels::Location> location;
 };
 
@@ -56,6 +61,14 @@ struct MessageAuthor {
 // throughput (130429) and pair-rate (131056) errors are retried with backoff; policy errors
 // (131047, 131026, 131050, 132xxx, ...) never are; token errors (190) mark the inbox
 // needs_reconnect. Channels without a platform API (Web Chat) are delivered by event only.
+//
+// Attachments: Send refuses an attachment of another workspace (kNotFound), one not stored, one
+// already bound (kConflict), and on WhatsApp a type or size WhatsApp does not take (the kind is
+// derived from the MIME type, whatsapp::OutboundMediaKind); it binds the attachment to the new
+// message in the same transaction and lists it in content_attributes.attachments. On WhatsApp the
+// job first uploads the bytes to Graph's /media (once: the media id is kept on the attachment and
+// reused by later attempts) and then sends the media message by id; upload failures are
+// classified like send failures. Needs EnableAttachments.
 // Thread-safe.
 class OutboundMessageService {
   public:
@@ -77,6 +90,10 @@ class OutboundMessageService {
                            const channels::AdapterRegistry& adapters, jobs::JobQueue& jobs,
                            const net::HttpClient& http, const events::EventBus* events,
                            Options options);
+
+    // Where uploaded files' bytes are, for sending attachments. Call once, before the service is
+    // shared between threads; without it a message with attachment_id is kFailedPrecondition.
+    void EnableAttachments(media::MediaStore& store) { media_ = &store; }
 
     Result<Message> Send(WorkspaceId ws, ConversationId conversation, const MessageAuthor& author,
                          const OutgoingMessage& message);
@@ -104,6 +121,7 @@ class OutboundMessageService {
     const events::EventBus* events_;
     Options options_;
     SendThrottle throttle_;
+    media::MediaStore* media_ = nullptr;
 };
 
 }  // namespace hudhud::services

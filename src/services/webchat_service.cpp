@@ -4,6 +4,8 @@
 
 #include "channels/inbound_event.hpp"
 #include "channels/webchat/identity_hmac.hpp"
+#include "services/message_events.hpp"
+#include "storage/repositories/attachment_repository.hpp"
 #include "storage/repositories/contact_repository.hpp"
 #include "storage/repositories/conversation_repository.hpp"
 #include "storage/repositories/inbox_repository.hpp"
@@ -55,16 +57,55 @@ std::optional<std::string> NonEmpty(const std::optional<std::string>& v) {
     return std::nullopt;
 }
 
+channels::ContentType ContentTypeOfKind(std::string_view kind) {
+    if (kind == "image") return channels::ContentType::kImage;
+    if (kind == "audio") return channels::ContentType::kAudio;
+    if (kind == "video") return channels::ContentType::kVideo;
+    return channels::ContentType::kDocument;
+}
+
+// 812 bytes, 3.5 KB, 10 MB.
+std::string HumanSize(std::uint64_t bytes) {
+    if (bytes < 1024) return std::to_string(bytes) + " bytes";
+    const bool mb = bytes >= (1u << 20);
+    const std::uint64_t unit = mb ? (1u << 20) : 1024;
+    const std::uint64_t tenths = (bytes * 10 + unit / 2) / unit;
+    return std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") +
+           (mb ? " MB" : " KB");
+}
+
+// The inbox's attachment policy, as errors the widget can show.
+Status CheckFile(const channels::webchat::WebChatSettings& settings, const VisitorFile& f) {
+    using channels::webchat::UploadVerdict;
+    switch (channels::webchat::CheckUpload(settings, f.mime_type, f.bytes.size())) {
+        case UploadVerdict::kAllowed:
+            return Ok();
+        case UploadVerdict::kDisabled:
+            return Error::PermissionDenied("this chat does not accept files");
+        case UploadVerdict::kEmpty:
+            return Error::InvalidArgument("the file is empty");
+        case UploadVerdict::kTooLarge:
+            return Error::PayloadTooLarge(
+                "the file is " + HumanSize(f.bytes.size()) + "; this chat accepts files up to " +
+                HumanSize(static_cast<std::uint64_t>(settings.max_attachment_bytes)));
+        case UploadVerdict::kUnsupportedType:
+            break;
+    }
+    return Error::InvalidArgument("files of type '" + BaseMimeType(f.mime_type).substr(0, 100) +
+                                  "' cannot be sent in this chat");
+}
+
 }  // namespace
 
 WebChatService::WebChatService(storage::Database& db, const Clock& clock,
                                const secrets::Keyring& keyring, InboundMessageService& inbound,
-                               const events::EventBus* events, AgentsOnline agents_online,
-                               Options options)
+                               MediaService& media, const events::EventBus* events,
+                               AgentsOnline agents_online, Options options)
     : db_(db),
       clock_(clock),
       keyring_(keyring),
       inbound_(inbound),
+      media_(media),
       events_(events),
       agents_online_(std::move(agents_online)),
       options_(options),
@@ -259,7 +300,7 @@ Result<std::vector<Message>> WebChatService::History(const VisitorContext& v) {
 
 Result<PostedMessage> WebChatService::PostMessage(const VisitorContext& v,
                                                   const PostMessageInput& in) {
-    if (in.content.empty()) return Error::InvalidArgument("content is required");
+    if (in.content.empty() && !in.file) return Error::InvalidArgument("content is required");
     if (in.content.size() > options_.max_content_bytes) {
         return Error::InvalidArgument("content must be at most " +
                                       std::to_string(options_.max_content_bytes) + " bytes");
@@ -270,13 +311,23 @@ Result<PostedMessage> WebChatService::PostMessage(const VisitorContext& v,
     const WorkspaceId ws = v.widget.inbox.workspace_id;
     const InboxId inbox = v.widget.inbox.id;
 
+    std::optional<storage::NewAttachment> file;
+    if (in.file) {
+        HH_RETURN_IF_ERROR(CheckFile(v.widget.settings, *in.file));
+        if (CleanFileName(in.file->file_name).empty()) {
+            return Error::InvalidArgument("filename is required");
+        }
+        HH_ASSIGN_OR_RETURN(file, media_.StoreBlob(in.file->bytes, BaseMimeType(in.file->mime_type),
+                                                   in.file->file_name));
+    }
+
     channels::InboundMessage m;
     // Scoped to the visitor so one visitor's echo ids can never shadow another's messages.
     m.external_id = std::string(kExternalPrefix) + v.visitor.source_id + ":" +
                     in.echo_id.value_or(channels::webchat::NewSourceId());
     m.sender.external_id = v.identity_key;
     m.sender.profile_name = v.visitor.name.value_or("");
-    m.type = channels::ContentType::kText;
+    m.type = file ? ContentTypeOfKind(file->kind) : channels::ContentType::kText;
     m.platform_type = "webchat";
     m.text = in.content;
     nlohmann::json raw = {{"echo_id", in.echo_id.value_or("")},
@@ -286,13 +337,29 @@ Result<PostedMessage> WebChatService::PostMessage(const VisitorContext& v,
     e.account_id = v.widget.inbox.webhook_key;
     e.body = std::move(m);
     const std::string external_id = std::get<channels::InboundMessage>(e.body).external_id;
+    const std::vector<channels::InboundEvent> events = {std::move(e)};
 
-    HH_ASSIGN_OR_RETURN(auto summary, inbound_.Ingest(ws, inbox, {e}));
     const Timestamp now = clock_.Now();
+    IngestSummary summary;
+    IngestChanges changes;
+    // The message, its file and the visitor's details commit together.
     HH_ASSIGN_OR_RETURN(auto stored, db_.WriteValue([&](Session& s) -> Result<Message> {
+        HH_ASSIGN_OR_RETURN(summary, inbound_.IngestIn(s, ws, inbox, events, now, changes));
         HH_ASSIGN_OR_RETURN(auto id, ConversationRepository::FindMessageByExternalId(
                                          s, ws, inbox, external_id));
         if (!id) return Error::Internal("web chat message vanished after ingest");
+        if (file && summary.messages_created > 0) {
+            storage::NewAttachment na = *file;
+            na.message_id = *id;
+            HH_ASSIGN_OR_RETURN(auto att, storage::AttachmentRepository::Create(s, ws, na, now));
+            HH_ASSIGN_OR_RETURN(auto created, ConversationRepository::GetMessage(s, ws, *id));
+            auto attrs = nlohmann::json::parse(created.content_attributes_json, nullptr, false);
+            if (!attrs.is_object()) attrs = nlohmann::json::object();
+            attrs["attachments"] = nlohmann::json::array({AttachmentSummaryJson(att)});
+            HH_RETURN_IF_ERROR(ConversationRepository::SetContentAttributes(
+                s, ws, *id, attrs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                now));
+        }
         if (summary.contacts_created > 0) {
             // The pre-chat answers given before the first message become the contact's.
             HH_ASSIGN_OR_RETURN(auto contact, ConversationRepository::FindContactByIdentity(
@@ -308,11 +375,38 @@ Result<PostedMessage> WebChatService::PostMessage(const VisitorContext& v,
         HH_RETURN_IF_ERROR(WebChatVisitorRepository::Touch(s, ws, v.visitor.id, now));
         return ConversationRepository::GetMessage(s, ws, *id);
     }));
+    inbound_.AfterCommit(ws, summary, changes);
     PostedMessage out;
     out.message = std::move(stored);
     out.duplicate = summary.messages_created == 0;
     out.agents_online = AgentsAreOnline(ws);
     return out;
+}
+
+Result<AttachmentFile> WebChatService::ReadAttachment(const VisitorContext& v, AttachmentId id) {
+    const WorkspaceId ws = v.widget.inbox.workspace_id;
+    const InboxId inbox = v.widget.inbox.id;
+    // Exactly what History shows: non-private messages of this contact's conversations on this
+    // inbox. Everything else is "not found", so ids reveal nothing.
+    HH_ASSIGN_OR_RETURN(bool visible, db_.ReadValue([&](Session& s) -> Result<bool> {
+        auto att = storage::AttachmentRepository::Get(s, ws, id);
+        if (!att.ok()) {
+            if (att.error().code == ErrorCode::kNotFound) return false;
+            return std::move(att).error();
+        }
+        if (!att->message_id) return false;
+        HH_ASSIGN_OR_RETURN(auto message,
+                            ConversationRepository::GetMessage(s, ws, *att->message_id));
+        if (message.is_private || message.inbox_id != inbox) return false;
+        HH_ASSIGN_OR_RETURN(auto contact, ConversationRepository::FindContactByIdentity(
+                                              s, ws, inbox, v.identity_key));
+        if (!contact) return false;
+        HH_ASSIGN_OR_RETURN(auto conversation,
+                            ConversationRepository::Get(s, ws, message.conversation_id));
+        return conversation.inbox_id == inbox && conversation.contact_id == *contact;
+    }));
+    if (!visible) return Error::NotFound("attachment not found");
+    return media_.ReadStoredFile(ws, id);
 }
 
 Status WebChatService::Typing(const VisitorContext& v, bool on) {
@@ -371,9 +465,21 @@ nlohmann::json WebChatService::WidgetMessageJson(const nlohmann::json& m) {
             out["echo_id"] = ext.substr(colon + 1);
         }
     }
-    if (auto it = m.find("content_attributes");
-        it != m.end() && it->is_object() && it->contains("attachments")) {
-        out["attachments"] = (*it)["attachments"];
+    // Files are described by what the widget shows and its own URL is built from
+    // (/widget/v1/{website_token}/attachments/{id}/file), never the agents' URLs or ids.
+    out["attachments"] = nlohmann::json::array();
+    if (auto it = m.find("content_attributes"); it != m.end() && it->is_object()) {
+        if (auto a = it->find("attachments"); a != it->end() && a->is_array()) {
+            for (const auto& x : *a) {
+                if (!x.is_object() || !x.contains("id")) continue;
+                out["attachments"].push_back(
+                    {{"id", x.value("id", std::int64_t{0})},
+                     {"kind", x.value("kind", "")},
+                     {"mime_type", x.value("mime_type", "")},
+                     {"file_name", x.value("file_name", "")},
+                     {"size_bytes", x.value("size_bytes", std::uint64_t{0})}});
+            }
+        }
     }
     return out;
 }

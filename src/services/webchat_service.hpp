@@ -16,6 +16,7 @@
 #include "events/event_bus.hpp"
 #include "secrets/keyring.hpp"
 #include "services/inbound_message_service.hpp"
+#include "services/media_service.hpp"
 #include "storage/database.hpp"
 #include "storage/repositories/webchat_visitor_repository.hpp"
 
@@ -63,10 +64,18 @@ struct VisitorDetailsInput {
     bool consent = false;  // the visitor ticked the consent checkbox (settings.consent_text)
 };
 
+// A file the visitor sends (the raw request body of the widget's upload).
+struct VisitorFile {
+    std::string_view bytes;  // must outlive the PostMessage call
+    std::string mime_type;   // the request's Content-Type
+    std::string file_name;
+};
+
 struct PostMessageInput {
-    std::string content;
+    std::string content;                 // the text; with a file, an optional caption
     std::optional<std::string> echo_id;  // client id of the optimistic bubble; the retry key
     std::string referer;
+    std::optional<VisitorFile> file;
 };
 
 struct PostedMessage {
@@ -80,7 +89,9 @@ struct PostedMessage {
 // like every channel), typing, and the conversation -> visitor lookup used to route events.
 // Errors: kNotFound for an unknown/inactive website token; kUnauthenticated for a forged,
 // expired or foreign visitor token and for a failed identity HMAC; kPermissionDenied when
-// hmac_mandatory refuses an unverified identity; kInvalidArgument for bad input.
+// hmac_mandatory refuses an unverified identity, and for a file when the inbox turned
+// attachments off; kPayloadTooLarge for a file over max_attachment_bytes; kInvalidArgument for
+// bad input (including a file type outside allowed_mime_types).
 // Thread-safe.
 class WebChatService {
   public:
@@ -95,8 +106,8 @@ class WebChatService {
     };
 
     WebChatService(storage::Database& db, const Clock& clock, const secrets::Keyring& keyring,
-                   InboundMessageService& inbound, const events::EventBus* events,
-                   AgentsOnline agents_online, Options options);
+                   InboundMessageService& inbound, MediaService& media,
+                   const events::EventBus* events, AgentsOnline agents_online, Options options);
 
     // The active Web Chat inbox whose public website token this is.
     Result<WidgetInbox> FindInbox(std::string_view website_token);
@@ -118,7 +129,14 @@ class WebChatService {
 
     // The visitor's messages (never private notes), oldest first.
     Result<std::vector<Message>> History(const VisitorContext& v);
+    // A visitor's message, through InboundMessageService like every channel's. With a file,
+    // the bytes go to the media store first (MediaService) and, when the message is new, an
+    // attachments row bound to it is created in the same transaction and listed in its
+    // content_attributes.attachments; a retry (same echo_id) stores nothing.
     Result<PostedMessage> PostMessage(const VisitorContext& v, const PostMessageInput& in);
+    // An attachment of a message the visitor can see (a non-private message of one of its
+    // conversations on this inbox), with its bytes; kNotFound for anything else, whoever's it is.
+    Result<AttachmentFile> ReadAttachment(const VisitorContext& v, AttachmentId id);
     // Publishes conversation.typing_on/off (sender "contact") for the visitor's open
     // conversation; nothing when it has none yet.
     Status Typing(const VisitorContext& v, bool on);
@@ -145,6 +163,7 @@ class WebChatService {
     const Clock& clock_;
     const secrets::Keyring& keyring_;
     InboundMessageService& inbound_;
+    MediaService& media_;
     const events::EventBus* events_;
     AgentsOnline agents_online_;
     Options options_;

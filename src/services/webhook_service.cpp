@@ -37,6 +37,31 @@ Result<InboxSecrets> SecretsOf(const Inbox& inbox, const secrets::Keyring& keyri
     return s;
 }
 
+// Whom a delivery is about (its first event's person), for grouping deliveries that must be
+// processed in order; "" when it concerns nobody in particular.
+std::string PersonKey(const std::vector<channels::InboundEvent>& events) {
+    for (const auto& e : events) {
+        const std::string key = std::visit(
+            [](const auto& b) -> std::string {
+                using T = std::decay_t<decltype(b)>;
+                if constexpr (std::is_same_v<T, channels::InboundMessage> ||
+                              std::is_same_v<T, channels::InboundReaction> ||
+                              std::is_same_v<T, channels::ConsentChange>) {
+                    return b.sender.external_id;
+                } else if constexpr (std::is_same_v<T, channels::DeliveryStatus>) {
+                    return b.recipient.external_id;
+                } else if constexpr (std::is_same_v<T, channels::ContactChange>) {
+                    return b.previous.external_id;
+                } else {
+                    return std::string();
+                }
+            },
+            e.body);
+        if (!key.empty()) return key;
+    }
+    return std::string();
+}
+
 channels::WebhookRequest ToRequest(const IncomingWebhook& in, const InboxSecrets& secrets,
                                    Timestamp now) {
     channels::WebhookRequest r;
@@ -233,10 +258,10 @@ Result<int> WebhookService::DrainOnce() {
             s.Query(std::string("UPDATE webhook_events SET locked_until = $1, attempts = attempts "
                                 "+ 1 WHERE id IN (SELECT id FROM webhook_events WHERE status = "
                                 "'received' AND next_attempt_at <= $2 AND (locked_until IS NULL "
-                                "OR locked_until < $2) ORDER BY id LIMIT $3") +
+                                "OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT $3") +
                         lock + ") RETURNING id, workspace_id, inbox_id, body, attempts",
                     {ToMicros(lease_until), ToMicros(now),
-                     static_cast<std::int64_t>(options_.batch_size)}));
+                     static_cast<std::int64_t>(options_.batch_size * options_.parallelism)}));
         for (const auto& r : result.rows) {
             Claimed c;
             c.id = storage::AsInt(r[0]);
@@ -251,12 +276,33 @@ Result<int> WebhookService::DrainOnce() {
     std::sort(rows.begin(), rows.end(),
               [](const Claimed& a, const Claimed& b) { return a.id < b.id; });
     const int claimed = static_cast<int>(rows.size());
-    if (claimed > 0) HH_RETURN_IF_ERROR(ProcessRows(rows));
+    if (claimed == 0) return 0;
+    std::map<std::int64_t, std::optional<Inbox>> inboxes;
+    for (auto& row : rows) HH_RETURN_IF_ERROR(Prepare(row, inboxes));
+
+    // Deliveries about different people are independent: split the claim into `parallelism`
+    // groups by the person they concern and commit the groups at once (on PostgreSQL they run
+    // on separate writer connections). One person's deliveries stay in one group, in order.
+    const auto groups = static_cast<std::size_t>(std::max(1, options_.parallelism));
+    std::vector<std::vector<Claimed>> buckets(groups);
+    for (auto& row : rows) {
+        buckets[std::hash<std::string>{}(PersonKey(row.events)) % groups].push_back(
+            std::move(row));
+    }
+    std::vector<std::thread> helpers;
+    for (std::size_t k = 1; k < groups; ++k) {
+        if (!buckets[k].empty()) helpers.emplace_back([this, &buckets, k] { Commit(buckets[k]); });
+    }
+    if (!buckets[0].empty()) Commit(buckets[0]);
+    for (auto& t : helpers) t.join();
     return claimed;
 }
 
 Status WebhookService::Prepare(Claimed& row,
                                std::map<std::int64_t, std::optional<Inbox>>& inboxes) {
+    row.events.clear();
+    row.final_status = "processed";
+    row.error.reset();
     auto it = inboxes.find(row.inbox.value());
     if (it == inboxes.end()) {
         auto inbox = db_.ReadValue([&](Session& s) {
@@ -309,20 +355,25 @@ Status WebhookService::Prepare(Claimed& row,
     return Ok();
 }
 
-Status WebhookService::ProcessRows(std::vector<Claimed>& rows) {
-    std::map<std::int64_t, std::optional<Inbox>> inboxes;
-    for (auto& row : rows) {
-        row.events.clear();
-        row.final_status = "processed";
-        row.error.reset();
-        HH_RETURN_IF_ERROR(Prepare(row, inboxes));
-    }
+void WebhookService::Commit(std::vector<Claimed>& rows) {
     const Timestamp now = clock_.Now();
-    Status st = db_.Write([&](Session& s) -> Status {
+    Status st = db_.WriteAlone([&](Session& s) -> Status {
+        // Processed rows are marked with one statement; dropped and failed ones carry a reason.
+        std::string processed_sql =
+            "UPDATE webhook_events SET status = 'processed', processed_at = $1, locked_until = "
+            "NULL WHERE id IN (";
+        storage::Params processed_params{ToMicros(now)};
         for (auto& row : rows) {
-            if (row.final_status == "processed" && !row.events.empty()) {
-                HH_ASSIGN_OR_RETURN(row.summary, inbound_.IngestIn(s, row.workspace, row.inbox,
-                                                                   row.events, now, row.changes));
+            if (row.final_status == "processed") {
+                if (!row.events.empty()) {
+                    HH_ASSIGN_OR_RETURN(row.summary,
+                                        inbound_.IngestIn(s, row.workspace, row.inbox, row.events,
+                                                          now, row.changes));
+                }
+                processed_sql += (processed_params.size() > 1 ? ", $" : "$") +
+                                 std::to_string(processed_params.size() + 1);
+                processed_params.emplace_back(row.id);
+                continue;
             }
             HH_RETURN_IF_ERROR(s.Exec("UPDATE webhook_events SET status = $2, error = $3, "
                                       "processed_at = $4, locked_until = NULL WHERE id = $1",
@@ -330,6 +381,9 @@ Status WebhookService::ProcessRows(std::vector<Claimed>& rows) {
                                        row.error ? storage::Value(*row.error)
                                                  : storage::Value(nullptr),
                                        ToMicros(now)}));
+        }
+        if (processed_params.size() > 1) {
+            HH_RETURN_IF_ERROR(s.Exec(processed_sql + ")", processed_params));
         }
         return Ok();
     });
@@ -339,12 +393,12 @@ Status WebhookService::ProcessRows(std::vector<Claimed>& rows) {
             for (auto& row : rows) {
                 std::vector<Claimed> one;
                 one.push_back(std::move(row));
-                (void)ProcessRows(one);
+                Commit(one);
             }
-            return Ok();
+            return;
         }
         Backoff(rows[0], st.error());
-        return Ok();
+        return;
     }
     int messages = 0;
     int statuses = 0;
@@ -356,7 +410,6 @@ Status WebhookService::ProcessRows(std::vector<Claimed>& rows) {
     log::Debug("webhook.processed", {{"deliveries", rows.size()},
                                      {"messages", messages},
                                      {"statuses", statuses}});
-    return Ok();
 }
 
 void WebhookService::Backoff(const Claimed& row, const Error& error) {

@@ -56,7 +56,8 @@ public:
     static constexpr std::string_view kJobType = "webhook.process";
 
     struct Options {
-        int batch_size = 64;
+        int batch_size = 64;   // deliveries per transaction
+        int parallelism = 4;   // transactions at once (deliveries about different people)
         std::chrono::seconds lease{10};  // a crashed node's claims are taken over after this
         std::chrono::milliseconds poll_interval{1000};  // for rows other nodes accepted
         int max_attempts = 10;
@@ -101,7 +102,9 @@ private:
     // Parses one claimed row into the events to ingest (empty when it is to be dropped),
     // deciding its final status when there is nothing to ingest.
     Status Prepare(Claimed& row, std::map<std::int64_t, std::optional<Inbox>>& inboxes);
-    Status ProcessRows(std::vector<Claimed>& rows);
+    // Ingests prepared rows in one transaction and marks them; on failure retries them one by one
+    // and backs off the ones that still fail.
+    void Commit(std::vector<Claimed>& rows);
     void Backoff(const Claimed& row, const Error& error);
 
     storage::Database& db_;

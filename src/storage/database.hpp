@@ -30,6 +30,11 @@ public:
     // no effect outside the session except assigning its results to captured variables.
     virtual Status Write(Work work) = 0;
 
+    // Write for a large work (many statements): it gets a transaction of its own instead of
+    // joining a group commit, so several of them can run at once on backends with several
+    // writers (PostgreSQL). Same guarantees as Write otherwise.
+    virtual Status WriteAlone(Work work) { return Write(std::move(work)); }
+
     // Runs `work` on a read connection in a read-only snapshot. Many reads run in parallel.
     virtual Status Read(Work work) = 0;
 

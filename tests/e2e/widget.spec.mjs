@@ -2,7 +2,9 @@
 // (a tiny static server on a second 127.0.0.1 port) includes the one <script> tag; the visitor
 // writes, the message lands in the shared inbox, an agent replies through the REST API, and the
 // reply appears in the widget over its WebSocket without a reload. English, Arabic (rtl) and a
-// phone-width viewport; a page on a non-allowed origin cannot embed the frame.
+// phone-width viewport; a page on a non-allowed origin cannot embed the frame. Files: the
+// visitor sends a PNG with the paperclip (a refused type never leaves the browser), the agent
+// finds it through the API, and the agent's PDF arrives in the widget as a download link.
 //
 // Runs after dashboard.spec.mjs (signs in as its owner) or alone (performs set-up itself):
 //   HUDHUD_E2E_ONLY=widget tests/e2e/run.sh build/hudhud
@@ -16,12 +18,16 @@ async function adminApi(env) {
   if (env.state.widgetApi) return env.state.widgetApi;
   const jar = {};
   let csrf = '';
-  const call = async (method, path, body) => {
-    const headers = { 'Content-Type': 'application/json' };
+  // The raw exchange: `body` is sent as-is with `type` (files), the answer is the Response.
+  const raw = async (method, path, body, type) => {
+    const headers = { 'Content-Type': type ?? 'application/json' };
     if (csrf) headers['X-CSRF-Token'] = csrf;
     const cookie = Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
     if (cookie) headers.Cookie = cookie;
-    const res = await fetch(env.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return fetch(env.url(path), { method, headers, body });
+  };
+  const call = async (method, path, body) => {
+    const res = await raw(method, path, body === undefined ? undefined : JSON.stringify(body));
     for (const c of res.headers.getSetCookie?.() ?? []) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');
@@ -39,7 +45,7 @@ async function adminApi(env) {
   csrf = signedIn.csrf_token;
   const workspaces = await call('GET', '/api/v1/workspaces');
   const ws = workspaces.data[0].id;
-  env.state.widgetApi = { call, ws };
+  env.state.widgetApi = { call, raw, ws };
   return env.state.widgetApi;
 }
 
@@ -182,6 +188,81 @@ export function defineTests(test) {
       // The close button hands control back to the page.
       await frame.getByRole('button', { name: 'Close chat' }).click();
       await page.locator('#hudhud-widget button.launcher[aria-expanded="false"]').waitFor({ state: 'visible' });
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('widget (ar): the visitor sends an image with the paperclip, the agent sees it and replies with a file', async (env) => {
+    // A 1x1 PNG.
+    const png = Buffer.from(
+      '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+        '1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082',
+      'hex',
+    );
+    const token = await webchatInbox(env, 'Website files', { locale: 'ar', max_attachment_bytes: 1024 * 1024 });
+    const page = await env.context.newPage();
+    try {
+      const { frame, conversationId } = await openAndSend(env, page, token, 'سأرسل لكم صورة الفاتورة');
+      const attach = frame.getByRole('button', { name: 'إرفاق ملف' });
+      await attach.waitFor({ state: 'visible' });
+      const input = frame.locator('.composer input[type="file"]');
+
+      // A type the inbox does not take is refused in the browser, in Arabic, with no request.
+      const uploads = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && /\/widget\/v1\/[^/]+\/attachments/.test(new URL(r.url()).pathname)) uploads.push(r.url());
+      });
+      await input.setInputFiles({ name: 'archive.zip', mimeType: 'application/zip', buffer: Buffer.from('PK\x03\x04') });
+      await frame.getByRole('alert').filter({ hasText: 'لا يمكن إرسال هذا النوع من الملفات هنا.' }).waitFor();
+      assert.equal(uploads.length, 0);
+
+      // The PNG goes up and shows inline in the visitor's bubble.
+      const posted = page.waitForResponse((r) => r.request().method() === 'POST' && /\/attachments$/.test(new URL(r.url()).pathname));
+      await input.setInputFiles({ name: 'فاتورة.png', mimeType: 'image/png', buffer: png });
+      const res = await posted;
+      assert.equal(res.status(), 201);
+      const body = await res.json();
+      const sent = body.message.attachments[0];
+      assert.equal(sent.mime_type, 'image/png');
+      assert.equal(sent.file_name, 'فاتورة.png');
+      const img = frame.locator('.bubble.mine.sent img.attachment-image');
+      await img.waitFor({ state: 'visible' });
+      await frame.locator('.bubble.mine.sent img.attachment-image[alt="فاتورة.png"]').waitFor();
+      assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth === 1));
+
+      // The agent finds it in the conversation, and its bytes through the attachment route.
+      const api = await adminApi(env);
+      const list = await api.call('GET', `/api/v1/workspaces/${api.ws}/conversations/${conversationId}/messages`);
+      const withFile = list.data.find((m) => m.content_attributes?.attachments?.[0]?.id === sent.id);
+      assert.ok(withFile, 'the visitor\'s file is in the agent\'s message list');
+      assert.equal(withFile.direction, 'incoming');
+      assert.equal(withFile.content_type, 'image');
+      const file = await api.raw('GET', `/api/v1/workspaces/${api.ws}/attachments/${sent.id}/file`);
+      assert.equal(file.status, 200);
+      assert.equal(file.headers.get('content-type'), 'image/png');
+      assert.ok(Buffer.from(await file.arrayBuffer()).equals(png));
+
+      // The agent replies with a PDF: a download link with its name and size in the widget.
+      const pdf = Buffer.from('%PDF-1.4\n% invoice 1042\n');
+      const up = await api.raw('POST', `/api/v1/workspaces/${api.ws}/attachments?filename=invoice-1042.pdf`, pdf, 'application/pdf');
+      assert.equal(up.status, 201);
+      const attachment = (await up.json()).attachment;
+      await api.call('POST', `/api/v1/workspaces/${api.ws}/conversations/${conversationId}/messages`, {
+        attachment_id: attachment.id,
+        content: 'تفضل الفاتورة',
+      });
+      const reply = frame.locator('.bubble.theirs', { hasText: 'تفضل الفاتورة' });
+      await reply.waitFor({ state: 'visible' });
+      const link = reply.locator('a.attachment-file');
+      await link.locator('.file-name', { hasText: 'invoice-1042.pdf' }).waitFor();
+      assert.equal(await link.locator('.file-size').textContent(), `${pdf.length} بايت`);
+      assert.equal(await link.getAttribute('title'), 'تنزيل invoice-1042.pdf');
+      const download = page.waitForEvent('download');
+      await link.click();
+      const saved = await download;
+      assert.equal(saved.suggestedFilename(), 'invoice-1042.pdf');
+      await env.screenshot('widget-files-ar', page);
     } finally {
       await page.close();
     }

@@ -2,7 +2,9 @@
 // cross-inbox, cross-workspace), the allowed_domains Origin check on HTTP and the WebSocket
 // upgrade, HMAC identity (verified history across devices, mismatch, hmac_mandatory), pre-chat
 // consent, offline capture, per-visitor rate limits, and agent replies arriving over the
-// visitors' WebSocket (never private notes, never another visitor's).
+// visitors' WebSocket (never private notes, never another visitor's). Attachments: the visitor
+// upload route and the inbox's limits, files visible only to their own visitor, and agents'
+// files delivered to the widget.
 #include <gtest/gtest.h>
 #include <openssl/hmac.h>
 #include <sqlite3.h>
@@ -20,6 +22,13 @@ using namespace std::chrono_literals;
 using http::testing::TestWsClient;
 
 constexpr const char* kAllowedOrigin = "http://shop.example:8081";
+
+// A 1x1 PNG (binary, with NUL bytes).
+const std::string kPng(
+    "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    "\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9c\x63\x00\x01\x00\x00\x05\x00\x01\r\n-\xb4\x00\x00"
+    "\x00\x00IEND\xae\x42\x60\x82",
+    67);
 
 std::string HexHmac(const std::string& key, const std::string& msg) {
     unsigned char mac[EVP_MAX_MD_SIZE];
@@ -98,6 +107,16 @@ class WebChatTest : public ::testing::Test {
                                 body.is_null() ? "" : body.dump(), headers);
         }
     };
+
+    // The widget's upload: the raw file with its type, the name (and echo id) in the query.
+    static HttpResult UploadFile(Visitor& v, const std::string& query, const std::string& bytes,
+                                 const std::string& type,
+                                 std::map<std::string, std::string> headers = {}) {
+        headers["X-Auth-Token"] = v.token;
+        headers["Content-Type"] = type;
+        return v.http.Request("POST", "/widget/v1/" + v.website_token + "/attachments" + query,
+                              bytes, headers);
+    }
 
     std::unique_ptr<Visitor> StartVisitor(const std::string& website_token) {
         auto v = std::make_unique<Visitor>(Visitor{HttpClient(server_.port()), website_token, ""});
@@ -435,6 +454,183 @@ TEST_F(WebChatTest, AgentsOnlineAndPerVisitorRateLimit) {
     }
     EXPECT_EQ(created, 30);
     EXPECT_EQ(limited, 7);
+}
+
+TEST_F(WebChatTest, VisitorFilesFollowTheInboxPolicyAndReachTheAgent) {
+    auto inbox = CreateInbox(*admin_, ws_,
+                             {{"allowed_domains", {kAllowedOrigin}},
+                              {"max_attachment_bytes", 1000},
+                              {"allowed_mime_types", {"image/*", "application/pdf"}}});
+    auto v = StartVisitor(inbox.website_token);
+    auto ws = ConnectVisitor(*v);
+    ASSERT_NE(ws, nullptr);
+
+    auto sent = UploadFile(*v, "?filename=%D8%B5%D9%88%D8%B1%D8%A9.png&echo_id=f-1", kPng,
+                           "image/png", {{"Origin", kAllowedOrigin}});
+    ASSERT_EQ(sent.status, 201) << sent.body;
+    const auto& m = sent.json()["message"];
+    EXPECT_EQ(m["direction"], "incoming");
+    EXPECT_EQ(m["content_type"], "image");
+    EXPECT_EQ(m["echo_id"], "f-1");
+    ASSERT_EQ(m["attachments"].size(), 1u) << m;
+    const auto& a = m["attachments"][0];
+    EXPECT_EQ(a["kind"], "image");
+    EXPECT_EQ(a["mime_type"], "image/png");
+    EXPECT_EQ(a["file_name"], "صورة.png");
+    EXPECT_EQ(a["size_bytes"], kPng.size());
+    const auto attachment = a["id"].get<std::int64_t>();
+    const auto conversation = m["conversation_id"].get<std::int64_t>();
+    auto echo = ReadUntil(*ws, "message.created");
+    ASSERT_FALSE(echo.is_null());
+    EXPECT_EQ(echo["data"]["attachments"][0]["id"], attachment);
+
+    // A retried upload (same echo id) stores no second message or attachment.
+    auto again = UploadFile(*v, "?filename=x.png&echo_id=f-1", kPng, "image/png");
+    EXPECT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(again.json()["duplicate"], true);
+    EXPECT_EQ(again.json()["message"]["attachments"][0]["id"], attachment);
+
+    // The visitor reads it back through the widget API ...
+    auto file = v->Call("GET", "/attachments/" + std::to_string(attachment) + "/file");
+    ASSERT_EQ(file.status, 200) << file.body;
+    EXPECT_EQ(file.body, kPng);
+    EXPECT_EQ(file.headers["content-type"], "image/png");
+    EXPECT_EQ(file.headers["x-content-type-options"], "nosniff");
+    // ... and an agent through the normal attachment routes.
+    auto list = admin_->Get("/api/v1/workspaces/" + ws_ + "/conversations/" +
+                            std::to_string(conversation) + "/messages");
+    ASSERT_EQ(list.json()["data"].size(), 1u) << list.body;
+    EXPECT_EQ(list.json()["data"][0]["content_attributes"]["attachments"][0]["id"], attachment);
+    auto agent_file = admin_->Get("/api/v1/workspaces/" + ws_ + "/attachments/" +
+                                  std::to_string(attachment) + "/file");
+    ASSERT_EQ(agent_file.status, 200) << agent_file.body;
+    EXPECT_EQ(agent_file.body, kPng);
+    auto row =
+        admin_->Get("/api/v1/workspaces/" + ws_ + "/attachments/" + std::to_string(attachment));
+    EXPECT_EQ(row.json()["attachment"]["message_id"], list.json()["data"][0]["id"]);
+
+    // The inbox's limits, before anything is stored.
+    auto big = UploadFile(*v, "?filename=big.png", std::string(1001, 'x'), "image/png");
+    EXPECT_EQ(big.status, 413) << big.body;
+    EXPECT_EQ(big.json()["error"]["code"], "payload_too_large");
+    EXPECT_EQ(big.json()["error"]["message"],
+              "the file is 1001 bytes; this chat accepts files up to 1000 bytes");
+    auto zip = UploadFile(*v, "?filename=a.zip", "PK\x03\x04", "application/zip");
+    EXPECT_EQ(zip.status, 415) << zip.body;
+    EXPECT_EQ(zip.json()["error"]["code"], "unsupported_media_type");
+    // "image/*" never admits a type that runs script.
+    EXPECT_EQ(UploadFile(*v, "?filename=a.svg", "<svg/>", "image/svg+xml").status, 415);
+    EXPECT_EQ(UploadFile(*v, "?filename=a.html", "<p>", "text/html").status, 415);
+    EXPECT_EQ(UploadFile(*v, "", kPng, "image/png").status, 400);  // no filename
+    EXPECT_EQ(UploadFile(*v, "?filename=empty.png", "", "image/png").status, 400);
+    EXPECT_EQ(UploadFile(*v, "?filename=a.png", kPng, "image/png", {{"Origin", "http://evil.test"}})
+                  .status,
+              403);
+    v->token = "hv1.forged";
+    EXPECT_EQ(UploadFile(*v, "?filename=a.png", kPng, "image/png").status, 401);
+    EXPECT_EQ(QueryText(Db(), "SELECT count(*) FROM attachments"), "1");
+    EXPECT_EQ(QueryText(Db(), "SELECT count(*) FROM messages"), "1");
+
+    // An inbox with attachments turned off refuses files.
+    auto closed = CreateInbox(*admin_, ws_, {{"attachments_enabled", false}});
+    auto c = StartVisitor(closed.website_token);
+    auto off = UploadFile(*c, "?filename=a.png", kPng, "image/png");
+    EXPECT_EQ(off.status, 403) << off.body;
+}
+
+TEST_F(WebChatTest, AVisitorReachesOnlyTheFilesOfItsOwnConversations) {
+    auto inbox = CreateInbox(*admin_, ws_, {});
+    auto owner = StartVisitor(inbox.website_token);
+    auto sent =
+        UploadFile(*owner, "?filename=mine.png&content=%D8%A7%D9%84%D8%B5%D9%88%D8%B1%D8%A9", kPng,
+                   "image/png");
+    ASSERT_EQ(sent.status, 201) << sent.body;
+    EXPECT_EQ(sent.json()["message"]["content"], "الصورة");  // an optional caption
+    const auto mine = sent.json()["message"]["attachments"][0]["id"].get<std::int64_t>();
+    const auto conversation = sent.json()["message"]["conversation_id"].get<std::int64_t>();
+    const std::string path = "/attachments/" + std::to_string(mine) + "/file";
+    ASSERT_EQ(owner->Call("GET", path).status, 200);
+
+    // Another visitor of the same inbox: not found (not forbidden: ids reveal nothing).
+    auto stranger = StartVisitor(inbox.website_token);
+    EXPECT_EQ(stranger->Call("GET", path).status, 404);
+    EXPECT_EQ(stranger->Call("GET", "/attachments/999999/file").status, 404);
+    // A visitor of another inbox, or the owner's token on another inbox.
+    auto other_inbox = CreateInbox(*admin_, ws_, {});
+    auto elsewhere = StartVisitor(other_inbox.website_token);
+    EXPECT_EQ(elsewhere->Call("GET", path).status, 404);
+    Visitor moved{HttpClient(server_.port()), other_inbox.website_token, owner->token};
+    EXPECT_EQ(moved.Call("GET", path).status, 401);
+    // No token at all.
+    HttpClient anon(server_.port());
+    EXPECT_EQ(anon.Get("/widget/v1/" + inbox.website_token + path).status, 401);
+
+    // An agent's upload that was never sent, and a file on a private note in the visitor's own
+    // conversation, stay with the agents.
+    auto up = admin_->Request("POST", "/api/v1/workspaces/" + ws_ + "/attachments?filename=n.pdf",
+                              "%PDF-1.4 note", {{"Content-Type", "application/pdf"}});
+    ASSERT_EQ(up.status, 201) << up.body;
+    const auto unsent = up.json()["attachment"]["id"].get<std::int64_t>();
+    EXPECT_EQ(owner->Call("GET", "/attachments/" + std::to_string(unsent) + "/file").status, 404);
+    auto note = admin_->Post("/api/v1/workspaces/" + ws_ + "/conversations/" +
+                                 std::to_string(conversation) + "/messages",
+                             {{"attachment_id", unsent}, {"private", true}});
+    ASSERT_EQ(note.status, 201) << note.body;
+    EXPECT_EQ(note.json()["message"]["content_attributes"]["attachments"][0]["id"], unsent);
+    EXPECT_EQ(owner->Call("GET", "/attachments/" + std::to_string(unsent) + "/file").status, 404);
+    auto history = owner->Call("GET", "/messages");
+    EXPECT_EQ(history.json()["data"].size(), 1u) << history.body;
+}
+
+TEST_F(WebChatTest, AgentFilesAreDeliveredToTheWidget) {
+    auto inbox = CreateInbox(*admin_, ws_, {});
+    auto v = StartVisitor(inbox.website_token);
+    auto first = v->Call("POST", "/messages", {{"content", "Can I have the invoice?"}});
+    ASSERT_EQ(first.status, 201) << first.body;
+    const auto conversation = first.json()["message"]["conversation_id"].get<std::int64_t>();
+    auto ws = ConnectVisitor(*v);
+    ASSERT_NE(ws, nullptr);
+
+    const std::string pdf = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\ninvoice\n";
+    auto up =
+        admin_->Request("POST", "/api/v1/workspaces/" + ws_ + "/attachments?filename=invoice.pdf",
+                        pdf, {{"Content-Type", "application/pdf"}});
+    ASSERT_EQ(up.status, 201) << up.body;
+    const auto attachment = up.json()["attachment"]["id"].get<std::int64_t>();
+    auto reply = admin_->Post("/api/v1/workspaces/" + ws_ + "/conversations/" +
+                                  std::to_string(conversation) + "/messages",
+                              {{"attachment_id", attachment}, {"content", "Here it is"}});
+    ASSERT_EQ(reply.status, 201) << reply.body;
+    EXPECT_EQ(reply.json()["message"]["status"], "sent");
+    EXPECT_EQ(reply.json()["message"]["content_type"], "document");
+
+    auto frame = ReadUntil(*ws, "message.created");
+    ASSERT_FALSE(frame.is_null());
+    EXPECT_EQ(frame["data"]["direction"], "outgoing");
+    EXPECT_EQ(frame["data"]["content"], "Here it is");
+    ASSERT_EQ(frame["data"]["attachments"].size(), 1u) << frame;
+    const auto& a = frame["data"]["attachments"][0];
+    EXPECT_EQ(a["id"], attachment);
+    EXPECT_EQ(a["kind"], "document");
+    EXPECT_EQ(a["file_name"], "invoice.pdf");
+    EXPECT_EQ(a["mime_type"], "application/pdf");
+    EXPECT_EQ(a["size_bytes"], pdf.size());
+    // The widget never learns the agents' URLs.
+    EXPECT_EQ(frame.dump().find("/api/v1/"), std::string::npos) << frame;
+
+    auto file = v->Call("GET", "/attachments/" + std::to_string(attachment) + "/file");
+    ASSERT_EQ(file.status, 200) << file.body;
+    EXPECT_EQ(file.body, pdf);
+    EXPECT_EQ(file.headers["content-disposition"].rfind("attachment;", 0), 0u)
+        << file.headers["content-disposition"];
+    auto history = v->Call("GET", "/messages");
+    ASSERT_EQ(history.json()["data"].size(), 2u) << history.body;
+    EXPECT_EQ(history.json()["data"][1]["attachments"][0]["id"], attachment);
+
+    // Another visitor cannot read it.
+    auto other = StartVisitor(inbox.website_token);
+    EXPECT_EQ(other->Call("GET", "/attachments/" + std::to_string(attachment) + "/file").status,
+              404);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "channels/webchat/webchat_settings.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "channels/webchat/origin_policy.hpp"
@@ -12,6 +13,16 @@ using nlohmann::json;
 
 const std::vector<std::string> kDefaultMimeTypes = {
     "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"};
+
+// "Image/PNG; charset=x" -> "image/png".
+std::string BaseType(std::string_view mime) {
+    mime = mime.substr(0, mime.find(';'));
+    while (!mime.empty() && (mime.front() == ' ' || mime.front() == '\t')) mime.remove_prefix(1);
+    while (!mime.empty() && (mime.back() == ' ' || mime.back() == '\t')) mime.remove_suffix(1);
+    std::string out(mime);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
 
 bool IsHexColor(std::string_view c) {
     if (c.size() != 7 || c[0] != '#') return false;
@@ -177,16 +188,39 @@ nlohmann::json PublicConfigJson(const WebChatSettings& s) {
 }
 
 bool MimeTypeAllowed(const WebChatSettings& s, std::string_view mime_type) {
-    auto semi = mime_type.find(';');
-    if (semi != std::string_view::npos) mime_type = mime_type.substr(0, semi);
-    for (const auto& m : s.allowed_mime_types) {
-        if (m == mime_type) return true;
+    const std::string base = BaseType(mime_type);
+    for (std::string m : s.allowed_mime_types) {
+        for (char& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (m == base) return true;
         if (m.size() > 2 && m.ends_with("/*") &&
-            mime_type.starts_with(std::string_view(m).substr(0, m.size() - 1))) {
+            std::string_view(base).starts_with(std::string_view(m).substr(0, m.size() - 1))) {
             return true;
         }
     }
     return false;
+}
+
+UploadVerdict CheckUpload(const WebChatSettings& s, std::string_view mime_type,
+                          std::uint64_t size_bytes) {
+    if (!s.attachments_enabled) return UploadVerdict::kDisabled;
+    if (size_bytes == 0) return UploadVerdict::kEmpty;
+    if (size_bytes > static_cast<std::uint64_t>(s.max_attachment_bytes)) {
+        return UploadVerdict::kTooLarge;
+    }
+    const std::string base = BaseType(mime_type);
+    const auto slash = base.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == base.size() ||
+        base.find_first_of(" \t\r\n\"") != std::string::npos) {
+        return UploadVerdict::kUnsupportedType;
+    }
+    static const std::string_view kActive[] = {
+        "text/html",       "application/xhtml+xml", "image/svg+xml",         "text/xml",
+        "application/xml", "text/javascript",       "application/javascript"};
+    for (auto a : kActive) {
+        if (base == a) return UploadVerdict::kUnsupportedType;
+    }
+    if (base.ends_with("+xml")) return UploadVerdict::kUnsupportedType;
+    return MimeTypeAllowed(s, base) ? UploadVerdict::kAllowed : UploadVerdict::kUnsupportedType;
 }
 
 }  // namespace hudhud::channels::webchat

@@ -50,7 +50,22 @@ Result<WebChatSettings> ParseSettings(std::string_view json_text);
 // What the widget may see: every display setting, never secrets.
 nlohmann::json PublicConfigJson(const WebChatSettings& s);
 
-// Whether `mime_type` is allowed by `s.allowed_mime_types` (exact or "type/*").
+// Whether `mime_type` is allowed by `s.allowed_mime_types` (exact or "type/*"). Parameters
+// ("; charset=...") and case are ignored.
 bool MimeTypeAllowed(const WebChatSettings& s, std::string_view mime_type);
+
+// The verdict on a visitor's file, before anything is stored.
+enum class UploadVerdict {
+    kAllowed,
+    kDisabled,         // attachments_enabled is false (403)
+    kEmpty,            // no bytes (400)
+    kTooLarge,         // over max_attachment_bytes (413)
+    kUnsupportedType,  // not in allowed_mime_types, or a type a browser would run (415)
+};
+// Checks the inbox's attachment policy. Types that carry script when a browser opens them (HTML,
+// XHTML, SVG, XML, JavaScript) are refused whatever allowed_mime_types says ("image/*" must not
+// let an SVG in), as is a MIME type without a subtype.
+UploadVerdict CheckUpload(const WebChatSettings& s, std::string_view mime_type,
+                          std::uint64_t size_bytes);
 
 }  // namespace hudhud::channels::webchat

@@ -52,5 +52,34 @@ TEST(WebChatSettingsTest, RejectsInvalidValues) {
     }
 }
 
+TEST(WebChatSettingsTest, UploadPolicyGivesOneVerdictPerReason) {
+    auto s = ParseSettings(R"({"max_attachment_bytes": 1000,
+        "allowed_mime_types": ["image/*", "application/pdf", "Text/Plain"]})");
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(CheckUpload(*s, "image/png", 1000), UploadVerdict::kAllowed);
+    EXPECT_EQ(CheckUpload(*s, "IMAGE/JPEG; foo=bar", 10), UploadVerdict::kAllowed);
+    EXPECT_EQ(CheckUpload(*s, "text/plain; charset=utf-8", 10), UploadVerdict::kAllowed);
+    EXPECT_EQ(CheckUpload(*s, "image/png", 1001), UploadVerdict::kTooLarge);
+    EXPECT_EQ(CheckUpload(*s, "image/png", 0), UploadVerdict::kEmpty);
+    EXPECT_EQ(CheckUpload(*s, "application/zip", 10), UploadVerdict::kUnsupportedType);
+    EXPECT_EQ(CheckUpload(*s, "", 10), UploadVerdict::kUnsupportedType);
+    EXPECT_EQ(CheckUpload(*s, "image/", 10), UploadVerdict::kUnsupportedType);
+    // "image/*" never lets a scriptable type in.
+    EXPECT_EQ(CheckUpload(*s, "image/svg+xml", 10), UploadVerdict::kUnsupportedType);
+
+    auto everything = ParseSettings(R"({"allowed_mime_types": ["text/*", "application/*"]})");
+    ASSERT_TRUE(everything.ok());
+    EXPECT_EQ(CheckUpload(*everything, "text/csv", 10), UploadVerdict::kAllowed);
+    for (const char* active :
+         {"text/html", "application/xhtml+xml", "text/javascript", "application/javascript",
+          "application/xml", "application/atom+xml"}) {
+        EXPECT_EQ(CheckUpload(*everything, active, 10), UploadVerdict::kUnsupportedType) << active;
+    }
+
+    auto off = ParseSettings(R"({"attachments_enabled": false})");
+    ASSERT_TRUE(off.ok());
+    EXPECT_EQ(CheckUpload(*off, "image/png", 10), UploadVerdict::kDisabled);
+}
+
 }  // namespace
 }  // namespace hudhud::channels::webchat

@@ -165,4 +165,72 @@ std::optional<std::string> NormalizeSha256(std::string_view sha256) {
     return ToHex(*bytes);
 }
 
+bool IsAnimatedWebP(std::string_view head) {
+    // RIFF <size> WEBP VP8X <chunk size> <flags>: the animation flag is bit 1 of the flags.
+    if (head.size() < 21) return false;
+    if (head.substr(0, 4) != "RIFF" || head.substr(8, 4) != "WEBP" ||
+        head.substr(12, 4) != "VP8X") {
+        return false;
+    }
+    return (static_cast<unsigned char>(head[20]) & 0x02) != 0;
+}
+
+Result<OutboundMediaRule> OutboundMediaKind(std::string_view mime_type, std::uint64_t size_bytes,
+                                            std::string_view head) {
+    constexpr std::uint64_t kMiB = 1024 * 1024;
+    constexpr std::uint64_t kKiB = 1024;
+    struct Entry {
+        std::string_view mime;
+        std::string_view kind;
+        std::uint64_t max_bytes;
+    };
+    static constexpr Entry kSupported[] = {
+        {"image/jpeg", "image", 5 * kMiB},
+        {"image/png", "image", 5 * kMiB},
+        {"video/mp4", "video", 16 * kMiB},
+        {"video/3gpp", "video", 16 * kMiB},
+        {"audio/aac", "audio", 16 * kMiB},
+        {"audio/amr", "audio", 16 * kMiB},
+        {"audio/mpeg", "audio", 16 * kMiB},
+        {"audio/mp4", "audio", 16 * kMiB},
+        {"audio/ogg", "audio", 16 * kMiB},
+        {"application/pdf", "document", 100 * kMiB},
+        {"text/plain", "document", 100 * kMiB},
+        {"application/msword", "document", 100 * kMiB},
+        {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "document",
+         100 * kMiB},
+        {"application/vnd.ms-excel", "document", 100 * kMiB},
+        {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "document",
+         100 * kMiB},
+        {"application/vnd.ms-powerpoint", "document", 100 * kMiB},
+        {"application/vnd.openxmlformats-officedocument.presentationml.presentation", "document",
+         100 * kMiB},
+        {"image/webp", "sticker", 100 * kKiB},
+    };
+    std::string base(mime_type.substr(0, mime_type.find(';')));
+    while (!base.empty() && (base.back() == ' ' || base.back() == '\t')) base.pop_back();
+    while (!base.empty() && (base.front() == ' ' || base.front() == '\t')) base.erase(0, 1);
+    for (char& c : base) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    for (const Entry& e : kSupported) {
+        if (base != e.mime) continue;
+        OutboundMediaRule rule{std::string(e.kind), e.max_bytes};
+        if (e.kind == "sticker" && IsAnimatedWebP(head)) rule.max_bytes = 500 * kKiB;
+        if (size_bytes == 0) return Error::InvalidArgument("the file is empty");
+        if (size_bytes > rule.max_bytes) {
+            const bool small = rule.max_bytes < kMiB;
+            return Error::InvalidArgument(
+                "WhatsApp takes " + rule.kind + " files (" + base + ") of at most " +
+                std::to_string(small ? rule.max_bytes / kKiB : rule.max_bytes / kMiB) +
+                (small ? " KB" : " MB") + "; this one is " + std::to_string(size_bytes) + " bytes");
+        }
+        return rule;
+    }
+    return Error::InvalidArgument(
+        "WhatsApp does not accept files of type '" + base.substr(0, 100) +
+        "'; send JPEG or PNG images, MP4 or 3GPP video, AAC/AMR/MP3/M4A/OGG audio, WebP "
+        "stickers, or PDF, text and Office documents");
+}
+
 }  // namespace hudhud::channels::whatsapp

@@ -41,4 +41,25 @@ Result<PlatformCall> BuildMediaDownloadRequest(const ChannelAccount& account, st
 // accepted, as are url-safe and unpadded base64. nullopt when it is neither or not 32 bytes.
 std::optional<std::string> NormalizeSha256(std::string_view sha256);
 
+// Outbound media: the message kind WhatsApp sends a file of this MIME type as, by Cloud API's
+// "Supported media types" (channels.md 1.6), and that kind's size limit:
+//   image     image/jpeg, image/png                                               5 MB
+//   video     video/mp4, video/3gpp                                              16 MB
+//   audio     audio/aac, audio/amr, audio/mpeg, audio/mp4, audio/ogg (opus)      16 MB
+//   document  application/pdf, text/plain, Word, Excel, PowerPoint (old and OOXML) 100 MB
+//   sticker   image/webp                                 100 KB static, 500 KB animated
+// `head` is the file's first bytes (at least 21 for WebP, to tell an animated sticker from a
+// static one; without them a WebP is held to the static limit). Parameters of the MIME type
+// ("; codecs=opus") and case are ignored. kInvalidArgument, naming the type or the limit, for a
+// type WhatsApp does not take, an empty file, or one over its kind's limit.
+struct OutboundMediaRule {
+    std::string kind;
+    std::uint64_t max_bytes = 0;
+};
+Result<OutboundMediaRule> OutboundMediaKind(std::string_view mime_type, std::uint64_t size_bytes,
+                                            std::string_view head = {});
+
+// Whether WebP bytes are an animation (a VP8X header with the animation flag).
+bool IsAnimatedWebP(std::string_view head);
+
 }  // namespace hudhud::channels::whatsapp

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace hudhud::channels::whatsapp {
 namespace {
 
@@ -139,6 +142,72 @@ TEST(WhatsAppMediaTest, Sha256IsReadAsHexOrBase64) {
             EXPECT_EQ(*got, *c.want) << c.in;
         }
     }
+}
+
+std::string WebPHead(bool animated) {
+    std::string h = "RIFF";
+    h += std::string("\x10\x00\x00\x00", 4);
+    h += "WEBPVP8X";
+    h += std::string("\x0a\x00\x00\x00", 4);
+    h.push_back(animated ? '\x02' : '\x00');
+    h += std::string(9, '\0');
+    return h;
+}
+
+TEST(WhatsAppMediaTest, OutboundKindFollowsTheMimeTypeAndItsSizeLimit) {
+    struct Case {
+        std::string mime;
+        std::string kind;
+    };
+    for (const Case& c : std::vector<Case>{
+             {"image/jpeg", "image"},
+             {"IMAGE/PNG", "image"},
+             {"video/mp4", "video"},
+             {"video/3gpp", "video"},
+             {"audio/ogg; codecs=opus", "audio"},
+             {"audio/mpeg", "audio"},
+             {"application/pdf", "document"},
+             {"text/plain; charset=utf-8", "document"},
+             {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "document"},
+             {"image/webp", "sticker"}}) {
+        auto r = OutboundMediaKind(c.mime, 1000);
+        ASSERT_TRUE(r.ok()) << c.mime << ": " << r.error().message;
+        EXPECT_EQ(r->kind, c.kind) << c.mime;
+    }
+    for (std::string_view refused : {"image/gif", "image/svg+xml", "text/html", "application/zip",
+                                     "text/csv", "", "nonsense"}) {
+        auto r = OutboundMediaKind(refused, 1000);
+        ASSERT_FALSE(r.ok()) << refused;
+        EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+        EXPECT_NE(r.error().message.find("does not accept"), std::string::npos);
+    }
+}
+
+TEST(WhatsAppMediaTest, OutboundSizeLimitsPerKind) {
+    constexpr std::uint64_t kMiB = 1024 * 1024;
+    EXPECT_TRUE(OutboundMediaKind("image/png", 5 * kMiB).ok());
+    auto big = OutboundMediaKind("image/png", 5 * kMiB + 1);
+    ASSERT_FALSE(big.ok());
+    EXPECT_NE(big.error().message.find("at most 5 MB"), std::string::npos) << big.error().message;
+    EXPECT_TRUE(OutboundMediaKind("video/mp4", 16 * kMiB).ok());
+    EXPECT_FALSE(OutboundMediaKind("video/mp4", 16 * kMiB + 1).ok());
+    EXPECT_FALSE(OutboundMediaKind("audio/aac", 16 * kMiB + 1).ok());
+    EXPECT_TRUE(OutboundMediaKind("application/pdf", 100 * kMiB).ok());
+    EXPECT_FALSE(OutboundMediaKind("application/pdf", 100 * kMiB + 1).ok());
+    EXPECT_FALSE(OutboundMediaKind("application/pdf", 0).ok());
+
+    // Stickers: 100 KB static, 500 KB animated (told apart by the VP8X animation flag).
+    EXPECT_TRUE(IsAnimatedWebP(WebPHead(true)));
+    EXPECT_FALSE(IsAnimatedWebP(WebPHead(false)));
+    EXPECT_FALSE(IsAnimatedWebP("RIFF"));
+    EXPECT_TRUE(OutboundMediaKind("image/webp", 100 * 1024, WebPHead(false)).ok());
+    auto static_big = OutboundMediaKind("image/webp", 100 * 1024 + 1, WebPHead(false));
+    ASSERT_FALSE(static_big.ok());
+    EXPECT_NE(static_big.error().message.find("100 KB"), std::string::npos);
+    auto animated = OutboundMediaKind("image/webp", 400 * 1024, WebPHead(true));
+    ASSERT_TRUE(animated.ok());
+    EXPECT_EQ(animated->max_bytes, 500u * 1024);
+    EXPECT_FALSE(OutboundMediaKind("image/webp", 500 * 1024 + 1, WebPHead(true)).ok());
 }
 
 }  // namespace

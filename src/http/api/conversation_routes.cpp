@@ -30,7 +30,7 @@ Result<std::optional<ChannelKind>> KindOf(ApiServices& s, const WorkspaceAccess&
 Result<services::OutgoingMessage> ReadOutgoing(const JsonBody& body) {
     HH_RETURN_IF_ERROR(body.RejectUnknownFields({"content", "private", "reply_to_id", "template",
                                                  "reaction_to", "buttons", "list", "header",
-                                                 "footer", "media", "location"}));
+                                                 "footer", "media", "attachment_id", "location"}));
     services::OutgoingMessage m;
     HH_ASSIGN_OR_RETURN(auto content, body.OptionalString("content", 4096));
     m.content = content.value_or("");
@@ -113,6 +113,12 @@ Result<services::OutgoingMessage> ReadOutgoing(const JsonBody& body) {
             return Error::InvalidArgument("media needs exactly one of link or media_id");
         }
         m.media = md;
+    }
+    HH_ASSIGN_OR_RETURN(auto attachment_id, body.OptionalInt64("attachment_id"));
+    if (attachment_id) {
+        if (media) return Error::InvalidArgument("send either media or attachment_id, not both");
+        if (*attachment_id <= 0) return Error::InvalidArgument("attachment_id must be positive");
+        m.attachment_id = AttachmentId(*attachment_id);
     }
     HH_ASSIGN_OR_RETURN(auto location, body.OptionalObject("location"));
     if (location) {

@@ -6,6 +6,7 @@
 
 #include "channels/webchat/origin_policy.hpp"
 #include "http/api/api_common.hpp"
+#include "http/api/attachment_file.hpp"
 #include "log/log.hpp"
 #include "services/message_events.hpp"
 
@@ -191,6 +192,56 @@ void WidgetGateway::Register(Router& router) {
                                  {"agents_online", posted.agents_online}});
                 }),
                 {.max_body = 64u << 10, .name = "widget.messages.create"});
+
+    // A visitor's file, as the raw body with its Content-Type: stored and sent as a message of
+    // its own (the answer is the same as POST /messages). The inbox's policy answers 403
+    // (attachments off), 413 (over max_attachment_bytes) or 415 (type not allowed) before
+    // anything is stored.
+    router.Post(
+        base + "/attachments", Wrap([this](Request& req) -> Result<Response> {
+            HH_ASSIGN_OR_RETURN(auto v, AuthenticateRequest(req));
+            if (!visitor_messages_.Allow(std::to_string(v.visitor.id), clock_.Now())) {
+                return Error::RateLimited("too many messages; wait a moment");
+            }
+            services::VisitorFile file;
+            file.mime_type = std::string(req.Header("Content-Type").value_or(""));
+            file.file_name = std::string(req.Query("filename").value_or(""));
+            file.bytes = req.body;
+            // 415 is about the request's own Content-Type, so it is answered here
+            // rather than through error_mapping; the service checks the rest.
+            if (channels::webchat::CheckUpload(v.widget.settings, file.mime_type,
+                                               req.body.size()) ==
+                channels::webchat::UploadVerdict::kUnsupportedType) {
+                return Response::Error(415, "unsupported_media_type",
+                                       "files of type '" +
+                                           services::BaseMimeType(file.mime_type).substr(0, 100) +
+                                           "' cannot be sent in this chat");
+            }
+            if (file.file_name.empty()) {
+                return Error::InvalidArgument("?filename= is required");
+            }
+            services::PostMessageInput in;
+            in.file = std::move(file);
+            if (auto echo = req.Query("echo_id")) in.echo_id = std::string(*echo);
+            if (auto caption = req.Query("content")) in.content = std::string(*caption);
+            HH_ASSIGN_OR_RETURN(auto posted, service_.PostMessage(v, in));
+            return Json(posted.duplicate ? 200 : 201,
+                        {{"message",
+                          WebChatService::WidgetMessageJson(services::MessageJson(posted.message))},
+                         {"duplicate", posted.duplicate},
+                         {"agents_online", posted.agents_online}});
+        }),
+        {.max_body = static_cast<std::size_t>(channels::webchat::kMaxAttachmentBytesCeiling),
+         .name = "widget.attachments.create"});
+
+    // The bytes of a file in the visitor's own conversations (its uploads and agents' files).
+    router.Get(base + "/attachments/{id}/file", Wrap([this](Request& req) -> Result<Response> {
+                   HH_ASSIGN_OR_RETURN(auto v, AuthenticateRequest(req));
+                   HH_ASSIGN_OR_RETURN(auto id, PathId<AttachmentId>(req, "id"));
+                   HH_ASSIGN_OR_RETURN(auto file, service_.ReadAttachment(v, id));
+                   return AttachmentFileResponse(req, std::move(file));
+               }),
+               {.name = "widget.attachments.file"});
 
     router.Post(base + "/identify", Wrap([this](Request& req) -> Result<Response> {
                     HH_ASSIGN_OR_RETURN(auto v, AuthenticateRequest(req));

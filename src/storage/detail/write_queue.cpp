@@ -26,12 +26,12 @@ Error BatchError(std::string_view what, const Error& cause) {
 
 WriteQueue::WriteQueue(GroupCommitOptions options) : options_(options) {}
 
-Status WriteQueue::Submit(Database::Work work) {
+Status WriteQueue::Submit(Database::Work work, bool alone) {
     std::future<Status> result;
     {
         std::lock_guard lock(mu_);
         if (closed_) return Error::Unavailable("database is closed");
-        PendingWrite& p = queue_.emplace_back(PendingWrite{std::move(work), {}});
+        PendingWrite& p = queue_.emplace_back(PendingWrite{std::move(work), {}, alone});
         result = p.done.get_future();
     }
     cv_.notify_one();
@@ -44,6 +44,16 @@ std::vector<PendingWrite> WriteQueue::TakeBatch() {
     for (;;) {
         cv_.wait(lock, [&] { return !queue_.empty() || closed_; });
         if (queue_.empty()) return {};  // closed and drained
+        if (queue_.front().alone) {
+            std::vector<PendingWrite> batch;
+            batch.push_back(std::move(queue_.front()));
+            queue_.pop_front();
+            last_batch_shared_ = false;
+            bool more = !queue_.empty();
+            lock.unlock();
+            if (more) cv_.notify_one();
+            return batch;
+        }
         if (queue_.size() < max_batch && options_.window.count() > 0 && last_batch_shared_ &&
             !closed_) {
             cv_.wait_for(lock, options_.window,
@@ -54,10 +64,13 @@ std::vector<PendingWrite> WriteQueue::TakeBatch() {
         std::size_t n = std::min(queue_.size(), max_batch);
         std::vector<PendingWrite> batch;
         batch.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) {
+        // A work that wants a batch of its own ends this one.
+        for (std::size_t i = 0; i < n && !queue_.front().alone; ++i) {
             batch.push_back(std::move(queue_.front()));
             queue_.pop_front();
         }
+        n = batch.size();
+        if (n == 0) continue;  // the head wants a batch of its own: hand it out alone
         last_batch_shared_ = n > 1;
         bool more = !queue_.empty();
         lock.unlock();

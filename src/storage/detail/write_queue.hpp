@@ -18,6 +18,7 @@ namespace hudhud::storage::detail {
 struct PendingWrite {
     Database::Work work;
     std::promise<Status> done;
+    bool alone = false;  // Database::WriteAlone: a batch of its own
 };
 
 // The queue between Database::Write callers and a backend's writer threads. Thread-safe.
@@ -27,7 +28,8 @@ class WriteQueue {
 
     // Enqueues `work` and blocks until a writer has committed (or failed) the batch holding it.
     // kUnavailable once Close() was called.
-    Status Submit(Database::Work work);
+    // `alone`: the work is handed out as a batch of one (Database::WriteAlone).
+    Status Submit(Database::Work work, bool alone = false);
 
     // Writer side: blocks until works are queued and returns up to max_batch of them, after the
     // wait window described in GroupCommitOptions. Returns an empty batch only when the queue is

@@ -146,6 +146,29 @@ TEST(WriteQueueTest, QueuedWorksAreHandedOutTogetherUpToMaxBatch) {
     EXPECT_EQ(done.load(), 5);
 }
 
+TEST(WriteQueueTest, AWorkSubmittedAloneIsABatchOfItsOwn) {
+    WriteQueue queue({.max_batch = 8, .window = std::chrono::microseconds(0)});
+    std::vector<std::thread> callers;
+    // Queued in this order: shared, shared, alone, alone, shared.
+    for (bool alone : {false, false, true, true, false}) {
+        callers.emplace_back([&queue, alone] {
+            EXPECT_TRUE(queue.Submit([](Session&) { return Ok(); }, alone).ok());
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    }
+    std::vector<std::size_t> sizes;
+    std::vector<bool> alone_flags;
+    for (int i = 0; i < 4; ++i) {
+        std::vector<PendingWrite> batch = queue.TakeBatch();
+        sizes.push_back(batch.size());
+        alone_flags.push_back(batch.size() == 1 && batch[0].alone);
+        for (auto& p : batch) p.done.set_value(Ok());
+    }
+    for (auto& t : callers) t.join();
+    EXPECT_EQ(sizes, (std::vector<std::size_t>{2, 1, 1, 1}));
+    EXPECT_EQ(alone_flags, (std::vector<bool>{false, true, true, false}));
+}
+
 TEST(WriteQueueTest, CloseRefusesNewWorkAndDrainsQueuedWork) {
     WriteQueue queue(GroupCommitOptions{});
     std::thread caller([&] { EXPECT_TRUE(queue.Submit([](Session&) { return Ok(); }).ok()); });

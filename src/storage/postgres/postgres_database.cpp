@@ -140,6 +140,8 @@ void PostgresDatabase::WriterLoop(Connection& conn) {
 
 Status PostgresDatabase::Write(Work work) { return queue_.Submit(std::move(work)); }
 
+Status PostgresDatabase::WriteAlone(Work work) { return queue_.Submit(std::move(work), true); }
+
 Status PostgresDatabase::Read(Work work) {
     auto lease = readers_.Acquire();
     if (!lease) return Error::Unavailable("database is closed");

@@ -134,6 +134,16 @@ Status AttachmentRepository::BindToMessage(Session& s, WorkspaceId ws, Attachmen
     return Error::Conflict("attachment already belongs to a message");
 }
 
+Status AttachmentRepository::SetExternalMediaId(Session& s, WorkspaceId ws, AttachmentId id,
+                                                const std::string& external_media_id,
+                                                Timestamp now) {
+    return detail::ExpectOneRow(
+        s.Exec("UPDATE attachments SET external_media_id = $3, updated_at = $4 WHERE "
+               "workspace_id = $1 AND id = $2",
+               {ws.value(), id.value(), external_media_id, TimeValue(now)}),
+        "attachment");
+}
+
 Result<bool> AttachmentRepository::IsBlobReferenced(Session& s, const std::string& storage_key) {
     HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM attachments WHERE storage_key = $1 "
                                            "LIMIT 1",

@@ -70,6 +70,10 @@ class AttachmentRepository {
     // Binds an unsent upload to the message that carries it; kConflict when already bound.
     static Status BindToMessage(Session& s, WorkspaceId ws, AttachmentId id, MessageId message,
                                 Timestamp now);
+    // Records the platform's handle for the bytes (an outbound upload's media id), so a retried
+    // send reuses it instead of uploading again. kNotFound when absent.
+    static Status SetExternalMediaId(Session& s, WorkspaceId ws, AttachmentId id,
+                                     const std::string& external_media_id, Timestamp now);
     // Whether any row of any workspace still refers to the blob (before erasing it).
     static Result<bool> IsBlobReferenced(Session& s, const std::string& storage_key);
 };

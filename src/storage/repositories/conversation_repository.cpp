@@ -304,6 +304,15 @@ Result<bool> ConversationRepository::MarkOutboundAccepted(Session& s, WorkspaceI
     return n > 0;
 }
 
+Status ConversationRepository::SetContentAttributes(Session& s, WorkspaceId ws, MessageId id,
+                                                    const std::string& content_attributes_json,
+                                                    Timestamp at) {
+    return ExpectOneRow(s.Exec("UPDATE messages SET content_attributes = $3, updated_at = $4 "
+                               "WHERE workspace_id = $1 AND id = $2",
+                               {ws.value(), id.value(), content_attributes_json, TimeValue(at)}),
+                        "message");
+}
+
 Result<bool> ConversationRepository::MarkOutboundFailed(Session& s, WorkspaceId ws, MessageId id,
                                                         const std::string& error_code,
                                                         const std::string& error_message,

@@ -109,6 +109,10 @@ public:
     static Result<bool> MarkOutboundFailed(Session& s, WorkspaceId ws, MessageId id,
                                            const std::string& error_code,
                                            const std::string& error_message, Timestamp at);
+    // Replaces a message's content_attributes (a JSON object as text), e.g. to describe the
+    // attachments bound to it in the transaction that created it. kNotFound when absent.
+    static Status SetContentAttributes(Session& s, WorkspaceId ws, MessageId id,
+                                       const std::string& content_attributes_json, Timestamp at);
     static Result<IdentityKeys> GetIdentity(Session& s, WorkspaceId ws, ContactIdentityId id);
     // An agent read the conversation: unread count to zero, agent_last_seen_at = at.
     static Status MarkSeen(Session& s, WorkspaceId ws, ConversationId id, Timestamp at);

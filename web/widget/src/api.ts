@@ -15,6 +15,9 @@ export interface WidgetConfig {
   consent_text: string;
   offline_message: string;
   agents_online: boolean;
+  attachments_enabled: boolean;
+  max_attachment_bytes: number;
+  allowed_mime_types: string[];
 }
 
 export interface Visitor {
@@ -24,6 +27,15 @@ export interface Visitor {
   identifier: string | null;
   verified: boolean;
   consent_at: number | null;
+}
+
+// A file on a message; its bytes are at `${api.base}/attachments/${id}/file` (visitor token).
+export interface WidgetAttachment {
+  id: number;
+  kind: string;
+  mime_type: string;
+  file_name: string;
+  size_bytes: number;
 }
 
 export interface WidgetMessage {
@@ -36,6 +48,13 @@ export interface WidgetMessage {
   status: string;
   created_at: number;
   echo_id: string | null;
+  attachments?: WidgetAttachment[];
+}
+
+export interface PostedMessage {
+  message: WidgetMessage;
+  duplicate: boolean;
+  agents_online: boolean;
 }
 
 export class ApiError extends Error {
@@ -83,16 +102,35 @@ export class WidgetApi {
   }
 
   call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return this.authed(method, path, body, true) as Promise<T>;
+    return this.authed(() => this.raw(method, path, body, true)) as Promise<T>;
   }
 
-  private async authed(method: string, path: string, body: unknown, retry: boolean): Promise<unknown> {
+  // Sends a file as a message of its own: the raw bytes with their type, the name in the query.
+  upload(file: Blob, fileName: string, echoId: string): Promise<PostedMessage> {
+    const q = new URLSearchParams({ filename: fileName, echo_id: echoId });
+    return this.authed(async () => {
+      const res = await this.send('POST', `/attachments?${q}`, file, file.type || 'application/octet-stream');
+      return readJson(res);
+    }) as Promise<PostedMessage>;
+  }
+
+  // The bytes of a file in the visitor's conversations, fetched with the visitor token (never
+  // put in a URL, so it cannot leak through history, logs or a Referer).
+  file(id: number): Promise<Blob> {
+    return this.authed(async () => {
+      const res = await this.send('GET', `/attachments/${id}/file`);
+      if (!res.ok) await readJson(res);
+      return res.blob();
+    }) as Promise<Blob>;
+  }
+
+  private async authed(request: () => Promise<unknown>, retry = true): Promise<unknown> {
     try {
-      return await this.raw(method, path, body, true);
+      return await request();
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 401 || !retry) throw err;
       await this.recover();
-      return this.authed(method, path, body, false);
+      return this.authed(request, false);
     }
   }
 
@@ -115,23 +153,34 @@ export class WidgetApi {
   }
 
   private async raw(method: string, path: string, body?: unknown, auth = false): Promise<unknown> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (auth && this.token) headers['X-Auth-Token'] = this.token;
-    const res = await fetch(this.base + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
-    });
-    if (res.status === 204) return null;
-    const json = await res.json().catch(() => null);
-    if (!res.ok) {
-      const e = (json as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ApiError(res.status, e?.code ?? 'error', e?.message ?? `HTTP ${res.status}`);
-    }
-    return json;
+    const res = auth
+      ? await this.send(method, path, body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json')
+      : await fetch(this.base + path, {
+          method,
+          headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          credentials: 'omit',
+        });
+    return readJson(res);
   }
+
+  // A request with the visitor token.
+  private send(method: string, path: string, body?: BodyInit, contentType?: string): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (contentType) headers['Content-Type'] = contentType;
+    if (this.token) headers['X-Auth-Token'] = this.token;
+    return fetch(this.base + path, { method, headers, body, credentials: 'omit' });
+  }
+}
+
+async function readJson(res: Response): Promise<unknown> {
+  if (res.status === 204) return null;
+  const json = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = (json as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(res.status, e?.code ?? 'error', e?.message ?? `HTTP ${res.status}`);
+  }
+  return json;
 }
 
 function safeGet(key: string): string | null {

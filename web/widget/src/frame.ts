@@ -2,8 +2,9 @@
 // API over HTTP (same origin), receives agent replies and typing over the visitors' WebSocket,
 // and to the host page only through postMessage with the page origin it was given (which the
 // server also checked against the inbox's allowed_domains).
-import { ApiError, WidgetApi, type Visitor, type WidgetConfig, type WidgetMessage } from './api';
-import { normalizeLocale, stringsFor, type Locale, type Strings } from './i18n';
+import { ApiError, WidgetApi, type Visitor, type WidgetAttachment, type WidgetConfig, type WidgetMessage } from './api';
+import { acceptAttribute, checkFile, isInlineImage, type FileProblem } from './files';
+import { formatBytes, normalizeLocale, stringsFor, type Locale, type Strings } from './i18n';
 import { SOURCE, isProtocolMessage, type FrameToHost, type HostToFrame, type Unsourced } from './protocol';
 
 const params = new URLSearchParams(location.search);
@@ -15,6 +16,8 @@ interface Bubble {
   key: string; // "m<id>" once stored, "e<echo_id>" while pending
   message: Partial<WidgetMessage> & { content: string; direction: 'incoming' | 'outgoing' };
   state: 'sent' | 'sending' | 'failed';
+  file?: File; // a file being sent (kept to retry)
+  localUrl?: string; // its preview, before the server has it
 }
 
 const state = {
@@ -30,7 +33,29 @@ const state = {
   prechatDone: false,
   unread: 0,
   open: false,
+  fileError: '',
 };
+
+// Files are fetched with the visitor token and shown from object URLs (an <img> or a download
+// link cannot send the token header, and a token in a URL would leak). id -> object URL.
+const fileUrls = new Map<number, string>();
+const fileLoads = new Map<number, Promise<string>>();
+
+function fileUrl(id: number): Promise<string> {
+  const known = fileUrls.get(id);
+  if (known) return Promise.resolve(known);
+  let load = fileLoads.get(id);
+  if (!load) {
+    load = api.file(id).then((blob) => {
+      const url = URL.createObjectURL(blob);
+      fileUrls.set(id, url);
+      return url;
+    });
+    load.catch(() => fileLoads.delete(id));
+    fileLoads.set(id, load);
+  }
+  return load;
+}
 
 let socket: WebSocket | null = null;
 let socketAttempts = 0;
@@ -105,7 +130,71 @@ async function loadHistory() {
   if (r.data.length > 0 || r.visitor.email) state.prechatDone = true;
 }
 
+function kindOf(mime: string): string {
+  if (isInlineImage(mime)) return 'image';
+  if (mime.startsWith('audio/')) return 'audio';
+  if (mime.startsWith('video/')) return 'video';
+  return 'document';
+}
+
+function fileProblemText(problem: FileProblem): string {
+  const t = state.t;
+  if (problem === 'fileTooLarge') return t.fileTooLarge.replace('{size}', formatBytes(state.config?.max_attachment_bytes ?? 0, state.locale));
+  return t[problem];
+}
+
+// A file as a message of its own: checked here first (size, type), then uploaded; the bubble
+// shows it at once (images from the local file) and is replaced by the stored message.
+async function sendFile(file: File, echoId = newEchoId()) {
+  const problem = checkFile(state.config!, file);
+  if (problem) {
+    state.fileError = fileProblemText(problem);
+    render();
+    return;
+  }
+  state.fileError = '';
+  const key = `e${echoId}`;
+  let bubble = state.bubbles.find((b) => b.key === key);
+  if (bubble) bubble.state = 'sending';
+  else {
+    const pending: WidgetAttachment = { id: 0, kind: kindOf(file.type), mime_type: file.type, file_name: file.name, size_bytes: file.size };
+    bubble = {
+      key,
+      message: { content: '', direction: 'incoming', echo_id: echoId, attachments: [pending] },
+      state: 'sending',
+      file,
+      localUrl: isInlineImage(file.type) ? URL.createObjectURL(file) : undefined,
+    };
+    state.bubbles.push(bubble);
+  }
+  const localUrl = bubble.localUrl;
+  render();
+  try {
+    const r = await api.upload(file, file.name, echoId);
+    // The bytes are here already: no need to download them back.
+    const stored = r.message.attachments?.[0];
+    if (localUrl && stored && !fileUrls.has(stored.id)) fileUrls.set(stored.id, localUrl);
+    upsert(r.message);
+    state.agentsOnline = r.agents_online;
+    if (!r.agents_online && !state.visitor?.email) state.offlineAsked = true;
+  } catch (err) {
+    const refused = err instanceof ApiError && [403, 413, 415].includes(err.status);
+    if (refused) {
+      // Retrying cannot help: drop the bubble and say why.
+      state.bubbles = state.bubbles.filter((b) => b.key !== key);
+      const e = err as ApiError;
+      state.fileError = fileProblemText(e.status === 413 ? 'fileTooLarge' : e.status === 415 ? 'fileType' : 'filesOff');
+    } else {
+      const b = state.bubbles.find((x) => x.key === key);
+      if (b) b.state = 'failed';
+      if (err instanceof ApiError && err.status === 429) toHost({ type: 'error', message: err.message });
+    }
+  }
+  render();
+}
+
 async function send(content: string, echoId = newEchoId()) {
+  state.fileError = '';
   const key = `e${echoId}`;
   const existing = state.bubbles.find((b) => b.key === key);
   if (existing) existing.state = 'sending';
@@ -203,25 +292,84 @@ function header(): HTMLElement {
   );
 }
 
+// An image inline, any other file as a download link with its name and size.
+function attachmentView(a: WidgetAttachment, localUrl?: string): HTMLElement {
+  const t = state.t;
+  if (isInlineImage(a.mime_type)) {
+    const img = el('img', { class: 'attachment-image', alt: a.file_name || t.image });
+    const known = localUrl ?? (a.id ? fileUrls.get(a.id) : undefined);
+    if (known) img.src = known;
+    else if (a.id) {
+      void fileUrl(a.id)
+        .then((url) => (img.src = url))
+        .catch(() => img.classList.add('broken'));
+    }
+    return el('span', { class: 'attachment', 'data-attachment-id': String(a.id) }, img);
+  }
+  const label = t.download.replace('{name}', a.file_name);
+  const link = el(
+    'a',
+    { class: 'attachment-file', href: '#', download: a.file_name, title: label, 'data-attachment-id': String(a.id) },
+    paperclipIcon(),
+    el('span', { class: 'file-name', dir: 'auto' }, a.file_name),
+    el('span', { class: 'file-size' }, formatBytes(a.size_bytes, state.locale)),
+  );
+  const known = a.id ? fileUrls.get(a.id) : undefined;
+  if (known) link.href = known;
+  link.addEventListener('click', (ev) => {
+    if (link.getAttribute('href') !== '#') return; // an object URL: the browser downloads it
+    ev.preventDefault();
+    if (!a.id) return;
+    void fileUrl(a.id).then((url) => {
+      link.href = url;
+      link.click();
+    });
+  });
+  return el('span', { class: 'attachment' }, link);
+}
+
+function paperclipIcon(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '18');
+  svg.setAttribute('height', '18');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'icon');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M21.4 11.1 12.2 20.3a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5');
+  path.setAttribute('fill', 'none');
+  path.setAttribute('stroke', 'currentColor');
+  path.setAttribute('stroke-width', '2');
+  path.setAttribute('stroke-linecap', 'round');
+  path.setAttribute('stroke-linejoin', 'round');
+  svg.append(path);
+  return svg;
+}
+
 function messageList(): HTMLElement {
   const t = state.t;
   const list = el('ol', { class: 'messages', 'aria-label': t.messages });
   for (const b of state.bubbles) {
     const mine = b.message.direction === 'incoming';
+    const attachments = b.message.attachments ?? [];
     const li = el(
       'li',
       {
-        class: `bubble ${mine ? 'mine' : 'theirs'} ${b.state}`,
+        class: `bubble ${mine ? 'mine' : 'theirs'} ${b.state}${attachments.length ? ' has-attachment' : ''}`,
         'data-direction': b.message.direction,
         ...(b.message.echo_id ? { 'data-echo-id': b.message.echo_id } : {}),
       },
       el('span', { class: 'sr-only' }, `${mine ? t.you : t.agent}: `),
-      el('span', { class: 'text', dir: 'auto' }, b.message.content),
     );
+    for (const a of attachments) li.append(attachmentView(a, b.localUrl));
+    if (b.message.content || attachments.length === 0) li.append(el('span', { class: 'text', dir: 'auto' }, b.message.content));
     if (b.state === 'sending') li.append(el('span', { class: 'meta' }, t.sending));
     if (b.state === 'failed') {
       const retry = el('button', { type: 'button', class: 'retry' }, t.failed);
-      retry.addEventListener('click', () => void send(b.message.content, b.message.echo_id ?? undefined));
+      retry.addEventListener('click', () =>
+        void (b.file ? sendFile(b.file, b.message.echo_id ?? undefined) : send(b.message.content, b.message.echo_id ?? undefined)),
+      );
       li.append(retry);
     }
     list.append(li);
@@ -333,6 +481,17 @@ function composer(): HTMLElement {
   const form = el('form', { class: 'composer' });
   const area = el('textarea', { rows: '1', placeholder: t.placeholder, 'aria-label': t.placeholder, dir: 'auto', maxlength: '5000' });
   const button = el('button', { type: 'submit', class: 'send', 'aria-label': t.send }, t.send);
+  if (state.config?.attachments_enabled) {
+    const input = el('input', { type: 'file', class: 'file-input', accept: acceptAttribute(state.config), tabindex: '-1', 'aria-hidden': 'true' });
+    const attach = el('button', { type: 'button', class: 'attach', 'aria-label': t.attach, title: t.attach }, paperclipIcon());
+    attach.addEventListener('click', () => input.click());
+    input.addEventListener('change', () => {
+      const file = input.files?.[0];
+      input.value = '';
+      if (file) void sendFile(file);
+    });
+    form.append(input, attach);
+  }
   form.append(area, button);
   const submit = () => {
     const content = area.value.trim();
@@ -393,6 +552,7 @@ function render() {
   const draft = app.querySelector<HTMLTextAreaElement>('.composer textarea')?.value ?? '';
   app.replaceChildren(header(), body);
   if (!showPrechat) {
+    if (state.fileError) app.append(el('p', { class: 'error file-error', role: 'alert' }, state.fileError));
     const c = composer();
     app.append(c);
     const area = c.querySelector('textarea')!;

@@ -30,6 +30,16 @@ const en = {
   unavailable: 'Chat is unavailable right now.',
   you: 'You',
   agent: 'Support',
+  attach: 'Attach a file',
+  fileTooLarge: 'This file is too large. You can send files up to {size}.',
+  fileType: 'This type of file cannot be sent here.',
+  filesOff: 'Files cannot be sent in this chat.',
+  fileEmpty: 'This file is empty.',
+  download: 'Download {name}',
+  image: 'Image',
+  bytes: 'B',
+  kb: 'KB',
+  mb: 'MB',
 };
 
 export type Strings = typeof en;
@@ -63,10 +73,29 @@ const ar: Strings = {
   unavailable: 'المحادثة غير متاحة الآن.',
   you: 'أنت',
   agent: 'الدعم',
+  attach: 'إرفاق ملف',
+  fileTooLarge: 'الملف كبير جدًا. يمكنك إرسال ملفات حتى {size}.',
+  fileType: 'لا يمكن إرسال هذا النوع من الملفات هنا.',
+  filesOff: 'لا يمكن إرسال الملفات في هذه المحادثة.',
+  fileEmpty: 'الملف فارغ.',
+  download: 'تنزيل {name}',
+  image: 'صورة',
+  bytes: 'بايت',
+  kb: 'ك.ب',
+  mb: 'م.ب',
 };
 
 export function stringsFor(locale: Locale): Strings {
   return locale === 'ar' ? ar : en;
+}
+
+// "1.5 MB" / "1.5 م.ب", with Latin digits in both languages (as the rest of the widget).
+export function formatBytes(bytes: number, locale: Locale): string {
+  const t = stringsFor(locale);
+  const n = new Intl.NumberFormat(locale === 'ar' ? 'ar-u-nu-latn' : 'en', { maximumFractionDigits: 1 });
+  if (bytes < 1024) return `${n.format(bytes)} ${t.bytes}`;
+  if (bytes < 1024 * 1024) return `${n.format(bytes / 1024)} ${t.kb}`;
+  return `${n.format(bytes / (1024 * 1024))} ${t.mb}`;
 }
 
 export function normalizeLocale(value: string | null | undefined): Locale | null {

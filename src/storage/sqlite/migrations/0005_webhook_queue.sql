@@ -4,4 +4,6 @@
 ALTER TABLE webhook_events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE webhook_events ADD COLUMN next_attempt_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE webhook_events ADD COLUMN locked_until BIGINT;
-CREATE INDEX webhook_events_due ON webhook_events(status, next_attempt_at, id);
+-- Only waiting rows are indexed, in claim order, so a claim reads just the rows it takes
+-- (plus those other nodes hold), however long the table grows.
+CREATE INDEX webhook_events_due ON webhook_events(next_attempt_at, id) WHERE status = 'received';
