@@ -57,7 +57,8 @@ public:
 
     struct Options {
         int batch_size = 64;   // deliveries per transaction
-        int parallelism = 4;   // transactions at once (deliveries about different people)
+        int parallelism = 2;   // transactions at once (deliveries about different people);
+                               // the other writer connections stay free for accepts
         std::chrono::seconds lease{10};  // a crashed node's claims are taken over after this
         std::chrono::milliseconds poll_interval{1000};  // for rows other nodes accepted
         int max_attempts = 10;
