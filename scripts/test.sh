@@ -27,6 +27,14 @@ else
 fi
 
 export HUDHUD_BINARY="$root/$build/hudhud"
+# Meta's official OpenAPI spec for the conformance tests (never copied into this repository):
+# ../shared/peers/specs beside the project, else the workspace's shared folder when this is a
+# clone made elsewhere. Without it those tests skip with a message.
+if [ -z "${HUDHUD_PEER_SPECS:-}" ]; then
+  for d in "$root/../shared/peers/specs" /work/shared/peers/specs; do
+    if [ -d "$d" ]; then export HUDHUD_PEER_SPECS="$d"; break; fi
+  done
+fi
 ctest_log="$tmp/ctest.log"
 ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --timeout 600 2>&1 | tee "$ctest_log"
 summary="$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$ctest_log" | tail -n1)"
