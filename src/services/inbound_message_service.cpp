@@ -72,6 +72,7 @@ public:
     Ingestor(Session& s, WorkspaceId ws, InboxId inbox, Timestamp now, IngestSummary& out,
              Changes& changes)
         : s_(s), ws_(ws), inbox_(inbox), now_(now), out_(out), created_(changes.created),
+          created_rows_(changes.created_rows),
           updated_(changes.updated), conversations_(changes.conversations) {}
 
     Status operator()(const channels::InboundMessage& m) {
@@ -179,23 +180,32 @@ private:
         if (external_id.empty() || sender.external_id.empty()) {
             return Error::InvalidArgument("message without an id or a sender");
         }
+        // One round trip answers the common case: a known customer writing again.
+        HH_ASSIGN_OR_RETURN(auto known, ConversationRepository::LookupIncoming(
+                                            s_, ws_, inbox_, sender.external_id, external_id));
         // A retry of a stored message changes nothing at all.
-        HH_ASSIGN_OR_RETURN(auto existing, ConversationRepository::FindMessageByExternalId(
-                                               s_, ws_, inbox_, external_id));
-        if (existing) {
+        if (known.existing) {
             ++out_.duplicates;
             return Ok();
         }
-        HH_ASSIGN_OR_RETURN(auto contact, ConversationRepository::ResolveContact(
-                                              s_, ws_, inbox_, sender.external_id,
-                                              sender.secondary_id,
-                                              sender.profile_name.value_or(""), now_));
-        if (contact.created) ++out_.contacts_created;
-        HH_ASSIGN_OR_RETURN(auto active, ConversationRepository::FindActive(s_, ws_, inbox_,
-                                                                            contact.contact_id));
+        storage::ResolvedContact contact;
+        std::optional<ConversationId> active = known.active_conversation;
+        if (known.contact && (!sender.secondary_id || known.secondary_id == sender.secondary_id)) {
+            contact = storage::ResolvedContact{*known.contact, *known.identity, false};
+        } else {
+            // A new sender, or one whose secondary id must be recorded or matched.
+            HH_ASSIGN_OR_RETURN(contact, ConversationRepository::ResolveContact(
+                                             s_, ws_, inbox_, sender.external_id,
+                                             sender.secondary_id,
+                                             sender.profile_name.value_or(""), now_));
+            if (contact.created) ++out_.contacts_created;
+            HH_ASSIGN_OR_RETURN(auto found, ConversationRepository::FindActive(
+                                                s_, ws_, inbox_, contact.contact_id));
+            active = found ? std::optional<ConversationId>(found->id) : std::nullopt;
+        }
         ConversationId conversation;
         if (active) {
-            conversation = active->id;
+            conversation = *active;
         } else {
             std::optional<std::string> ref;
             if (!referral.empty()) ref = referral;
@@ -212,15 +222,16 @@ private:
         }
         nm.external_id = external_id;
         nm.created_at = sent_at.value_or(now_);
-        HH_ASSIGN_OR_RETURN(auto id, ConversationRepository::AppendMessage(s_, ws_, conversation,
-                                                                          inbox_, nm));
-        if (!id) {
+        HH_ASSIGN_OR_RETURN(auto row, ConversationRepository::AppendMessageRow(
+                                          s_, ws_, conversation, inbox_, nm));
+        if (!row) {
             ++out_.duplicates;
             return Ok();
         }
         ++out_.messages_created;
-        created_.push_back(*id);
-        last_created_ = *id;
+        created_.push_back(row->id);
+        last_created_ = row->id;
+        created_rows_.push_back(std::move(*row));
         // The customer service window runs from when the customer wrote, not from when the
         // platform got round to telling us (never later than now).
         return ConversationRepository::NoteIncoming(s_, ws_, conversation,
@@ -234,6 +245,7 @@ private:
     IngestSummary& out_;
     std::optional<MessageId> last_created_;
     std::vector<MessageId>& created_;
+    std::vector<Message>& created_rows_;
     std::vector<MessageId>& updated_;
     std::vector<ConversationId>& conversations_;
 };
@@ -270,8 +282,10 @@ void InboundMessageService::AfterCommit(WorkspaceId ws, const IngestSummary& sum
                                         const IngestChanges& changes) const {
     if (media_jobs_ != nullptr && summary.media_queued > 0) media_jobs_->NotifyEnqueued();
     if (events_ != nullptr) {
-        PublishCommitted(db_, *events_, ws, changes.conversations, changes.created,
-                         changes.updated);
+        // New messages are published as they were stored; statuses and new conversations are
+        // read back.
+        PublishCommitted(db_, *events_, ws, changes.conversations, {}, changes.updated);
+        for (const auto& m : changes.created_rows) PublishMessage(*events_, "message.created", m);
     }
 }
 

@@ -5,6 +5,7 @@
 #include "channels/inbound_event.hpp"
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "core/message.hpp"
 #include "core/result.hpp"
 #include "events/event_bus.hpp"
 #include "jobs/job_queue.hpp"
@@ -27,6 +28,7 @@ struct IngestSummary {
 // What one delivery changed, for the events published after its commit.
 struct IngestChanges {
     std::vector<MessageId> created;
+    std::vector<Message> created_rows;  // the same messages as stored (published as they are)
     std::vector<MessageId> updated;
     std::vector<ConversationId> conversations;
 };

@@ -375,6 +375,10 @@ Result<PostedMessage> WebChatService::PostMessage(const VisitorContext& v,
         HH_RETURN_IF_ERROR(WebChatVisitorRepository::Touch(s, ws, v.visitor.id, now));
         return ConversationRepository::GetMessage(s, ws, *id);
     }));
+    // Events carry the message as finally stored (with its attachment).
+    for (auto& m : changes.created_rows) {
+        if (m.id == stored.id) m = stored;
+    }
     inbound_.AfterCommit(ws, summary, changes);
     PostedMessage out;
     out.message = std::move(stored);

@@ -144,6 +144,29 @@ Result<ResolvedContact> ConversationRepository::ResolveContact(
     return ResolvedContact{contact, ContactIdentityId(AsInt(ident_rows.rows[0][0])), true};
 }
 
+Result<IncomingLookup> ConversationRepository::LookupIncoming(
+    Session& s, WorkspaceId ws, InboxId inbox, const std::string& sender_external_id,
+    const std::string& message_external_id) {
+    HH_ASSIGN_OR_RETURN(
+        auto rows,
+        s.Query("SELECT (SELECT m.id FROM messages m WHERE m.inbox_id = $2 AND m.external_id = $4 "
+                "AND m.workspace_id = $1), ci.contact_id, ci.id, ci.secondary_id, (SELECT c.id "
+                "FROM conversations c WHERE c.workspace_id = $1 AND c.contact_id = ci.contact_id "
+                "AND c.inbox_id = $2 AND c.status <> 'resolved' ORDER BY c.id DESC LIMIT 1) FROM "
+                "(SELECT 1 AS one) AS anchor LEFT JOIN contact_identities ci ON ci.workspace_id = "
+                "$1 AND ci.inbox_id = $2 AND ci.external_id = $3",
+                {ws.value(), inbox.value(), sender_external_id, message_external_id}));
+    IncomingLookup out;
+    if (rows.empty()) return out;
+    RowReader r(rows.rows[0]);
+    out.existing = r.OptIdOf<MessageId>();
+    out.contact = r.OptIdOf<ContactId>();
+    out.identity = r.OptIdOf<ContactIdentityId>();
+    out.secondary_id = r.OptText();
+    out.active_conversation = r.OptIdOf<ConversationId>();
+    return out;
+}
+
 Status ConversationRepository::RekeyIdentity(Session& s, WorkspaceId ws, InboxId inbox,
                                              const std::string& old_external_id,
                                              const std::string& new_external_id) {
@@ -229,7 +252,7 @@ Status ConversationRepository::NoteIncoming(Session& s, WorkspaceId ws, Conversa
         "conversation");
 }
 
-Result<std::optional<MessageId>> ConversationRepository::AppendMessage(
+Result<std::optional<Message>> ConversationRepository::AppendMessageRow(
     Session& s, WorkspaceId ws, ConversationId conversation, InboxId inbox, const NewMessage& m) {
     HH_ASSIGN_OR_RETURN(
         auto rows,
@@ -237,15 +260,22 @@ Result<std::optional<MessageId>> ConversationRepository::AppendMessage(
                 "sender_kind, sender_id, private, content, content_type, content_attributes, "
                 "external_id, reply_to_id, status, created_at, updated_at) VALUES ($1, $2, $3, "
                 "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) ON CONFLICT (inbox_id, "
-                "external_id) DO NOTHING RETURNING id",
+                "external_id) DO NOTHING RETURNING " + std::string(kMessageCols),
                 {ws.value(), conversation.value(), inbox.value(),
                  std::string(DirectionName(m.direction)), std::string(SenderKindName(m.sender_kind)),
                  OptValue(m.sender_id), std::int64_t{m.is_private ? 1 : 0}, m.content,
                  m.content_type, m.content_attributes_json, OptValue(m.external_id),
                  m.reply_to_id ? Value(m.reply_to_id->value()) : Value(nullptr),
                  std::string(DeliveryStatusName(m.status)), TimeValue(m.created_at)}));
-    if (rows.empty()) return std::optional<MessageId>();
-    return std::optional<MessageId>(MessageId(AsInt(rows.rows[0][0])));
+    if (rows.empty()) return std::optional<Message>();
+    return std::optional<Message>(ReadMessage(RowReader(rows.rows[0])));
+}
+
+Result<std::optional<MessageId>> ConversationRepository::AppendMessage(
+    Session& s, WorkspaceId ws, ConversationId conversation, InboxId inbox, const NewMessage& m) {
+    HH_ASSIGN_OR_RETURN(auto row, AppendMessageRow(s, ws, conversation, inbox, m));
+    if (!row) return std::optional<MessageId>();
+    return std::optional<MessageId>(row->id);
 }
 
 Result<std::optional<MessageId>> ConversationRepository::FindMessageByExternalId(

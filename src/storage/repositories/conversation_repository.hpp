@@ -55,6 +55,15 @@ struct NewMessage {
     Timestamp created_at;
 };
 
+// What one query tells about an incoming message before it is stored (see LookupIncoming).
+struct IncomingLookup {
+    std::optional<MessageId> existing;  // the message is already stored (a platform retry)
+    std::optional<ContactId> contact;   // the sender's identity on the inbox, when known
+    std::optional<ContactIdentityId> identity;
+    std::optional<std::string> secondary_id;       // as stored on that identity
+    std::optional<ConversationId> active_conversation;  // the contact's open one on the inbox
+};
+
 // Contacts by platform identity, conversations and messages. Every call is scoped by workspace.
 class ConversationRepository {
 public:
@@ -62,6 +71,11 @@ public:
                                                   const std::string& external_id,
                                                   const std::optional<std::string>& secondary_id,
                                                   const std::string& profile_name, Timestamp now);
+    // In one round trip: whether the inbox already has `message_external_id`, the identity of
+    // `sender_external_id` on the inbox, and that contact's newest unresolved conversation there.
+    static Result<IncomingLookup> LookupIncoming(Session& s, WorkspaceId ws, InboxId inbox,
+                                                 const std::string& sender_external_id,
+                                                 const std::string& message_external_id);
     // Re-keys an identity when the person changed their platform id (a new phone number).
     static Status RekeyIdentity(Session& s, WorkspaceId ws, InboxId inbox,
                                 const std::string& old_external_id,
@@ -90,6 +104,10 @@ public:
     static Result<std::optional<MessageId>> AppendMessage(Session& s, WorkspaceId ws,
                                                           ConversationId conversation,
                                                           InboxId inbox, const NewMessage& m);
+    // The same, answering with the stored row.
+    static Result<std::optional<Message>> AppendMessageRow(Session& s, WorkspaceId ws,
+                                                           ConversationId conversation,
+                                                           InboxId inbox, const NewMessage& m);
     static Result<std::optional<MessageId>> FindMessageByExternalId(Session& s, WorkspaceId ws,
                                                                     InboxId inbox,
                                                                     const std::string& external_id);
