@@ -6,8 +6,6 @@
 //
 //   hudhud_ws_latency --port P --cookie "hudhud_session=..." --workspace W --path /webhooks/...
 //                     --secret APP_SECRET [--count 2000] [--rate 200] [--connections 1]
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -24,6 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/integration/meta_signature.hpp"
+
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
@@ -33,17 +33,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 std::string Sign(const std::string& secret, const std::string& body) {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-         reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
-    static const char* kHex = "0123456789abcdef";
-    std::string out = "sha256=";
-    for (unsigned int i = 0; i < len; ++i) {
-        out.push_back(kHex[mac[i] >> 4]);
-        out.push_back(kHex[mac[i] & 0xf]);
-    }
-    return out;
+    return hudhud::testing::MetaSignature(secret, body);
 }
 
 std::string Payload(const std::string& wamid, const std::string& wa_id) {

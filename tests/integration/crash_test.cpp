@@ -14,6 +14,7 @@
 
 #include "tests/integration/meta_signature.hpp"
 #include "tests/integration/test_server.hpp"
+#include "tests/integration/whatsapp_deliveries.hpp"
 
 namespace hudhud::testing {
 namespace {
@@ -157,22 +158,8 @@ void RunWebhookCrashTest(const std::string& database) {
             for (int i = next++; i < 100'000; i = next++) {
                 const std::string wamid = "wamid.CRASH" + std::to_string(i);
                 const std::string from = "9665000000" + std::to_string(10 + i % kSenders);
-                const json body = {
-                    {"object", "whatsapp_business_account"},
-                    {"entry",
-                     {{{"id", "1"},
-                       {"changes",
-                        {{{"field", "messages"},
-                          {"value",
-                           {{"messaging_product", "whatsapp"},
-                            {"metadata", {{"phone_number_id", "2"}, {"display_phone_number", "3"}}},
-                            {"contacts", {{{"profile", {{"name", "C"}}}, {"wa_id", from}}}},
-                            {"messages",
-                             {{{"from", from},
-                               {"id", wamid},
-                               {"timestamp", std::to_string(std::time(nullptr))},
-                               {"type", "text"},
-                               {"text", {{"body", "رسالة " + std::to_string(i)}}}}}}}}}}}}}}};
+                const json body = CustomerTextDelivery(
+                    {}, from, wamid, "رسالة " + std::to_string(i), NowSeconds());
                 const std::string raw = body.dump();
                 auto res = c.Request("POST", path, raw,
                                      {{"X-Hub-Signature-256", MetaSignature("crash-secret", raw)}});

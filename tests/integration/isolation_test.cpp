@@ -11,6 +11,7 @@
 
 #include "tests/integration/meta_signature.hpp"
 #include "tests/integration/test_server.hpp"
+#include "tests/integration/whatsapp_deliveries.hpp"
 
 namespace hudhud::testing {
 namespace {
@@ -92,22 +93,8 @@ TEST(IsolationTest, NoResourceOfAnotherWorkspaceCanBeReadChangedOrDeleted) {
     const auto inbox_id = std::to_string(inbox.json()["inbox"]["id"].get<std::int64_t>());
     // A customer writes to Bravo: a conversation with one message.
     const std::string hook_url = inbox.json()["inbox"]["webhook_url"];
-    const json delivery = {
-        {"object", "whatsapp_business_account"},
-        {"entry",
-         {{{"id", "1"},
-           {"changes",
-            {{{"field", "messages"},
-              {"value",
-               {{"messaging_product", "whatsapp"},
-                {"metadata", {{"phone_number_id", "2"}, {"display_phone_number", "1"}}},
-                {"contacts", {{{"profile", {{"name", "B"}}}, {"wa_id", "15550009999"}}}},
-                {"messages",
-                 {{{"from", "15550009999"},
-                   {"id", "wamid.BRAVO1"},
-                   {"timestamp", std::to_string(std::time(nullptr))},
-                   {"type", "text"},
-                   {"text", {{"body", "private to bravo"}}}}}}}}}}}}}}};
+    const json delivery = CustomerTextDelivery({}, "15550009999", "wamid.BRAVO1",
+                                               "private to bravo", NowSeconds());
     const std::string raw = delivery.dump();
     HttpClient meta(server.port());
     ASSERT_EQ(meta.Request("POST", hook_url.substr(hook_url.find("/webhooks/")), raw,

@@ -14,6 +14,7 @@
 #include "tests/integration/meta_signature.hpp"
 #include "tests/integration/scratch_postgres.hpp"
 #include "tests/integration/test_server.hpp"
+#include "tests/integration/whatsapp_deliveries.hpp"
 
 namespace hudhud::testing {
 namespace {
@@ -31,21 +32,9 @@ const std::string kPng(
     "\x00\x00IEND\xae\x42\x60\x82",
     67);
 
-std::int64_t NowSeconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
 json CustomerText(const std::string& wa_id, const std::string& wamid) {
-    json value = {{"messaging_product", "whatsapp"},
-                  {"metadata",
-                   {{"display_phone_number", "15550001111"}, {"phone_number_id", kPhoneNumberId}}},
-                  {"contacts", {{{"profile", {{"name", "Customer"}}}, {"wa_id", wa_id}}}},
-                  {"messages",
-                   {{{"from", wa_id},
-                     {"id", wamid},
-                     {"timestamp", std::to_string(NowSeconds() - 30)},
-                     {"type", "text"},
-                     {"text", {{"body", "can you send me the invoice?"}}}}}}};
-    return {{"object", "whatsapp_business_account"},
-            {"entry", {{{"id", kWaba}, {"changes", {{{"field", "messages"}, {"value", value}}}}}}}};
+    return CustomerTextDelivery({kPhoneNumberId, kWaba}, wa_id, wamid,
+                                "can you send me the invoice?", NowSeconds() - 30);
 }
 
 // Runs on SQLite, and on PostgreSQL too when HUDHUD_TEST_PG_URL is set.

@@ -9,6 +9,7 @@
 #include "tests/integration/fake_graph.hpp"
 #include "tests/integration/meta_signature.hpp"
 #include "tests/integration/test_server.hpp"
+#include "tests/integration/whatsapp_deliveries.hpp"
 
 namespace hudhud::testing {
 namespace {
@@ -21,33 +22,15 @@ constexpr const char* kWaba = "200200002";
 
 std::string Sign(const std::string& body) { return MetaSignature(kAppSecret, body); }
 
-std::int64_t NowSeconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
-json Envelope(json value) {
-    value["messaging_product"] = "whatsapp";
-    value["metadata"] = {{"display_phone_number", "15550001111"},
-                         {"phone_number_id", kPhoneNumberId}};
-    return {{"object", "whatsapp_business_account"},
-            {"entry", {{{"id", kWaba}, {"changes", {{{"field", "messages"}, {"value", value}}}}}}}};
-}
+const WhatsAppAccount kAccount{kPhoneNumberId, kWaba};
 
 json CustomerText(const std::string& wa_id, const std::string& wamid, const std::string& text,
                   std::int64_t ts) {
-    return Envelope({{"contacts", {{{"profile", {{"name", "Customer " + wa_id}}}, {"wa_id", wa_id}}}},
-                     {"messages",
-                      {{{"from", wa_id},
-                        {"id", wamid},
-                        {"timestamp", std::to_string(ts)},
-                        {"type", "text"},
-                        {"text", {{"body", text}}}}}}});
+    return CustomerTextDelivery(kAccount, wa_id, wamid, text, ts);
 }
 
 json Status(const std::string& wamid, const std::string& status, const std::string& wa_id) {
-    return Envelope({{"statuses",
-                      {{{"id", wamid},
-                        {"status", status},
-                        {"timestamp", std::to_string(NowSeconds())},
-                        {"recipient_id", wa_id}}}}});
+    return StatusDelivery(kAccount, wamid, status, wa_id);
 }
 
 class OutboundTest : public ::testing::Test {
