@@ -193,7 +193,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
                              return t->ProcessSync(job);
                          });
     p->webhooks = std::make_unique<services::WebhookService>(*p->db, p->clock, *p->keyring,
-                                                             p->adapters, *p->jobs, *p->inbound);
+                                                             p->adapters, *p->inbound);
     p->events.Subscribe([w = p->webhooks.get()](const events::Event& e) {
         if (e.type == "inbox.updated") w->ForgetCachedInboxes();
     });

@@ -66,11 +66,10 @@ public:
     };
 
     WebhookService(storage::Database& db, const Clock& clock, const secrets::Keyring& keyring,
-                   const channels::AdapterRegistry& adapters, jobs::JobQueue& jobs,
-                   InboundMessageService& inbound);
+                   const channels::AdapterRegistry& adapters, InboundMessageService& inbound);
     WebhookService(storage::Database& db, const Clock& clock, const secrets::Keyring& keyring,
-                   const channels::AdapterRegistry& adapters, jobs::JobQueue& jobs,
-                   InboundMessageService& inbound, Options options);
+                   const channels::AdapterRegistry& adapters, InboundMessageService& inbound,
+                   Options options);
     ~WebhookService();
 
     // The drainer thread. Start after the database is open; Stop (also run by the destructor)
@@ -91,7 +90,8 @@ public:
     // after inbox_cache_ttl, which bounds staleness across nodes).
     void ForgetCachedInboxes();
 
-    // The job: payload {"event_id": N}. Errors are retryable only when storage was unavailable.
+    // A "webhook.process" job queued by a version before the webhook queue: its row is due for
+    // the drainer (next_attempt_at 0), so this only wakes the drainer.
     Status Process(const jobs::JobContext& job);
 
 private:
@@ -112,7 +112,6 @@ private:
     const Clock& clock_;
     const secrets::Keyring& keyring_;
     const channels::AdapterRegistry& adapters_;
-    jobs::JobQueue& jobs_;
     InboundMessageService& inbound_;
     Options options_;
     std::mutex cache_mu_;
