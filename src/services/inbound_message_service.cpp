@@ -90,11 +90,22 @@ public:
         return QueueMedia(m);
     }
 
-    // Media of a newly stored message: its attachment row and download job (media_service).
+    // Media of a newly stored message: its attachment row and download job (media_service),
+    // listed in the message's content_attributes.attachments so agents find the file.
     Status QueueMedia(const channels::InboundMessage& m) {
         if (!m.media || media_jobs == nullptr || !last_created_) return Ok();
+        HH_ASSIGN_OR_RETURN(auto att,
+                            RecordInboundMedia(s_, *media_jobs, ws_, *last_created_, m, now_));
+        if (!att) return Ok();
         ++out_.media_queued;
-        return RecordInboundMedia(s_, *media_jobs, ws_, *last_created_, m, now_);
+        Message& row = created_rows_.back();
+        auto attrs = nlohmann::json::parse(row.content_attributes_json, nullptr, false);
+        if (!attrs.is_object()) attrs = nlohmann::json::object();
+        attrs["attachments"] = nlohmann::json::array({AttachmentSummaryJson(*att)});
+        row.content_attributes_json =
+            attrs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        return ConversationRepository::SetContentAttributes(s_, ws_, row.id,
+                                                            row.content_attributes_json, now_);
     }
 
     jobs::JobQueue* media_jobs = nullptr;

@@ -135,13 +135,16 @@ std::string CleanFileName(std::string_view name) {
     return out;
 }
 
-Status RecordInboundMedia(Session& s, jobs::JobQueue& jobs, WorkspaceId ws, MessageId message,
-                          const channels::InboundMessage& m, Timestamp now) {
-    if (!m.media) return Ok();
+Result<std::optional<storage::Attachment>> RecordInboundMedia(Session& s, jobs::JobQueue& jobs,
+                                                              WorkspaceId ws, MessageId message,
+                                                              const channels::InboundMessage& m,
+                                                              Timestamp now) {
+    using Out = std::optional<storage::Attachment>;
+    if (!m.media) return Out();
     const channels::MediaDescriptor& md = *m.media;
     // Only platform media handles are fetched (WhatsApp); a bare URL stays in the message's
     // content_attributes until a channel needs it downloaded.
-    if (md.media_id.empty()) return Ok();
+    if (md.media_id.empty()) return Out();
     storage::NewAttachment na;
     na.message_id = message;
     na.kind = KindOf(m.type, md.mime_type);
@@ -158,7 +161,7 @@ Status RecordInboundMedia(Session& s, jobs::JobQueue& jobs, WorkspaceId ws, Mess
     job.payload_json = nlohmann::json{{"attachment_id", att.id.value()}}.dump();
     job.max_attempts = MediaService::kMaxAttempts;
     HH_RETURN_IF_ERROR(jobs.Enqueue(s, job));
-    return Ok();
+    return Out(std::move(att));
 }
 
 MediaService::MediaService(storage::Database& db, const Clock& clock,

@@ -49,9 +49,13 @@ std::string CleanFileName(std::string_view name);
 // Records the media of an inbound message inside the ingesting transaction: an attachments row
 // (status 'pending', the platform's media id and sha256 as hex when readable) and a
 // media.download job for it, both committing with the message. The caller runs
-// jobs.NotifyEnqueued() after its commit. A message without a platform media id changes nothing.
-Status RecordInboundMedia(storage::Session& s, jobs::JobQueue& jobs, WorkspaceId ws,
-                          MessageId message, const channels::InboundMessage& m, Timestamp now);
+// jobs.NotifyEnqueued() after its commit. Answers the attachment; nullopt (nothing changed) for a
+// message without a platform media id.
+Result<std::optional<storage::Attachment>> RecordInboundMedia(storage::Session& s,
+                                                              jobs::JobQueue& jobs,
+                                                              WorkspaceId ws, MessageId message,
+                                                              const channels::InboundMessage& m,
+                                                              Timestamp now);
 
 // A stored attachment's bytes with what a download response needs.
 struct AttachmentFile {

@@ -180,14 +180,27 @@ class MediaTest : public ::testing::TestWithParam<std::string> {
 
     std::string Attachments() const { return "/api/v1/workspaces/" + ws_ + "/attachments"; }
 
-    // The id of the attachment of this platform media id, once its webhook has been ingested
-    // (ids are small in a fresh database; a missing one is 404).
+    // The id of the attachment of this platform media id, found the way an agent finds it:
+    // in content_attributes.attachments of the conversation's messages, once the webhook has
+    // been ingested.
     std::int64_t AttachmentIdFor(const std::string& media_id) {
+        const std::string base = "/api/v1/workspaces/" + ws_ + "/conversations";
         for (int i = 0; i < 250; ++i) {
-            for (std::int64_t id = 1; id <= 10; ++id) {
-                auto r = agent_->Get(Attachments() + "/" + std::to_string(id));
-                if (r.status == 200 && r.json()["attachment"]["external_media_id"] == media_id) {
-                    return id;
+            auto convs = agent_->Get(base);
+            for (const auto& c : convs.json()["data"]) {
+                auto msgs = agent_->Get(base + "/" +
+                                        std::to_string(c["id"].get<std::int64_t>()) + "/messages");
+                for (const auto& m : msgs.json()["data"]) {
+                    const auto& attrs = m["content_attributes"];
+                    if (!attrs.contains("attachments")) continue;
+                    for (const auto& a : attrs["attachments"]) {
+                        const auto id = a["id"].get<std::int64_t>();
+                        auto r = agent_->Get(Attachments() + "/" + std::to_string(id));
+                        if (r.status == 200 &&
+                            r.json()["attachment"]["external_media_id"] == media_id) {
+                            return id;
+                        }
+                    }
                 }
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
