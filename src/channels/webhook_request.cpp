@@ -1,5 +1,7 @@
 #include "channels/webhook_request.hpp"
 
+#include <simdjson.h>
+
 #include <cstddef>
 
 namespace hudhud::channels {
@@ -42,6 +44,14 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
             diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
     }
     return diff == 0;
+}
+
+bool IsJsonObject(std::string_view body) {
+    // One parser per thread: webhooks arrive on many handler threads at once.
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) return false;
+    return root.type() == simdjson::dom::element_type::OBJECT;
 }
 
 }  // namespace hudhud::channels

@@ -36,6 +36,10 @@ struct WebhookRequest {
     std::optional<std::string_view> Query(std::string_view name) const;
 };
 
+// Whether `body` is one well-formed JSON object (UTF-8, nothing after it). Every platform we
+// take webhooks from sends JSON objects; anything else is refused before it is stored.
+bool IsJsonObject(std::string_view body);
+
 // Compares two byte strings in time that depends only on their lengths, never on their contents.
 // Use it for every comparison involving a secret or a signature.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

@@ -28,5 +28,17 @@ TEST(WebhookRequestTest, ConstantTimeEquals) {
     EXPECT_FALSE(ConstantTimeEquals("", "x"));
 }
 
+TEST(IsJsonObjectTest, OnlyOneWellFormedObjectPasses) {
+    EXPECT_TRUE(IsJsonObject(R"({"object":"whatsapp_business_account","entry":[]})"));
+    EXPECT_TRUE(IsJsonObject("{\"text\":\"\u0645\u0631\u062d\u0628\u0627 مرحبا\"}"));
+    EXPECT_FALSE(IsJsonObject(""));
+    EXPECT_FALSE(IsJsonObject("not json"));
+    EXPECT_FALSE(IsJsonObject("[1,2,3]"));
+    EXPECT_FALSE(IsJsonObject("\"a string\""));
+    EXPECT_FALSE(IsJsonObject(R"({"a":1} {"b":2})"));
+    EXPECT_FALSE(IsJsonObject(R"({"a":1)"));
+    EXPECT_FALSE(IsJsonObject(std::string("{\"a\":\"\xff\xfe\"}")));  // not UTF-8
+}
+
 }  // namespace
 }  // namespace hudhud::channels

@@ -219,6 +219,12 @@ WebhookReply WebhookService::Accept(const IncomingWebhook& in) {
         return {500, "", "signature check failed: " + verified.error().message};
     }
 
+    if (!channels::IsJsonObject(in.body)) {
+        // Authentic but not a webhook (no platform sends anything but a JSON object): refuse it
+        // rather than store it, so the sender sees its mistake.
+        return {400, "", "signed body is not a JSON object"};
+    }
+
     nlohmann::json headers = nlohmann::json::object();
     for (const auto& [k, v] : in.headers) {
         // Keep what helps debugging, never credentials.

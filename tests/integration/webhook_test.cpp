@@ -85,6 +85,14 @@ TEST(WebhookTest, WhatsAppDeliveryIsVerifiedStoredAndIngestedOnce) {
     EXPECT_EQ(meta.Request("POST", path, body, {{"X-Hub-Signature-256", Sign("wrong", body)}}).status,
               401);
     EXPECT_EQ(meta.Request("POST", path, body).status, 401);
+    // Authentic but malformed: refused with 400, nothing stored.
+    for (const std::string junk : {std::string("not json"), std::string("[1,2]"),
+                                   body.substr(0, body.size() / 2)}) {
+        auto r = meta.Request("POST", path, junk,
+                              {{"X-Hub-Signature-256", Sign("app-secret-123", junk)}});
+        EXPECT_EQ(r.status, 400) << junk;
+        EXPECT_EQ(r.json()["error"]["code"], "invalid_argument");
+    }
     EXPECT_EQ(CountRows(db, "SELECT count(*) FROM webhook_events"), 0);
 
     // An authentic delivery: 200 once durable, then processed by a job.
