@@ -86,7 +86,7 @@ TEST(WebhookTest, WhatsAppDeliveryIsVerifiedStoredAndIngestedOnce) {
               401);
     EXPECT_EQ(meta.Request("POST", path, body).status, 401);
     // Authentic but malformed: refused with 400, nothing stored.
-    for (const std::string junk : {std::string("not json"), std::string("[1,2]"),
+    for (const std::string& junk : {std::string("not json"), std::string("[1,2]"),
                                    body.substr(0, body.size() / 2)}) {
         auto r = meta.Request("POST", path, junk,
                               {{"X-Hub-Signature-256", Sign("app-secret-123", junk)}});
