@@ -6,6 +6,7 @@
 #include "channels/whatsapp/whatsapp_graph.hpp"
 #include "channels/whatsapp/whatsapp_media.hpp"
 #include "log/log.hpp"
+#include "services/platform_calls.hpp"
 #include "services/media_service.hpp"
 #include "services/message_events.hpp"
 #include "storage/repositories/attachment_repository.hpp"
@@ -25,11 +26,6 @@ using storage::Session;
 using json = nlohmann::json;
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-json ParseObject(const std::string& text) {
-    auto j = json::parse(text, nullptr, false);
-    return j.is_object() ? j : json::object();
-}
 
 // The normalized outbound message is kept on the message row (content_attributes.outbound), so
 // the send job needs nothing but the message id, and agents see what was sent.
@@ -78,15 +74,10 @@ json OutboundToJson(const channels::OutboundMessage& m) {
     return j;
 }
 
-std::string Str(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 Result<channels::OutboundMessage> OutboundFromJson(const json& j) {
     if (!j.is_object()) return Error::Internal("message has no outbound description");
     channels::OutboundMessage m;
-    const std::string kind = Str(j, "kind");
+    const std::string kind = JsonString(j, "kind");
     static const std::pair<const char*, OutboundKind> kKinds[] = {
         {"text", OutboundKind::kText},         {"media", OutboundKind::kMedia},
         {"location", OutboundKind::kLocation}, {"buttons", OutboundKind::kButtons},
@@ -100,34 +91,34 @@ Result<channels::OutboundMessage> OutboundFromJson(const json& j) {
         }
     }
     if (!known) return Error::Internal("unknown outbound kind '" + kind + "'");
-    m.recipient = Str(j, "recipient");
-    m.text = Str(j, "text");
-    if (j.contains("reply_to_external_id")) m.reply_to_external_id = Str(j, "reply_to_external_id");
+    m.recipient = JsonString(j, "recipient");
+    m.text = JsonString(j, "text");
+    if (j.contains("reply_to_external_id")) m.reply_to_external_id = JsonString(j, "reply_to_external_id");
     if (auto it = j.find("media"); it != j.end() && it->is_object()) {
-        m.media = channels::OutboundMedia{Str(*it, "kind"), Str(*it, "link"), Str(*it, "media_id"),
-                                          Str(*it, "caption"), Str(*it, "filename")};
+        m.media = channels::OutboundMedia{JsonString(*it, "kind"), JsonString(*it, "link"), JsonString(*it, "media_id"),
+                                          JsonString(*it, "caption"), JsonString(*it, "filename")};
     }
     if (auto it = j.find("location"); it != j.end() && it->is_object()) {
         channels::Location l;
         l.latitude = it->value("latitude", 0.0);
         l.longitude = it->value("longitude", 0.0);
-        l.name = Str(*it, "name");
-        l.address = Str(*it, "address");
+        l.name = JsonString(*it, "name");
+        l.address = JsonString(*it, "address");
         m.location = l;
     }
-    m.header = Str(j, "header");
-    m.footer = Str(j, "footer");
+    m.header = JsonString(j, "header");
+    m.footer = JsonString(j, "footer");
     if (auto it = j.find("buttons"); it != j.end() && it->is_array()) {
-        for (const auto& b : *it) m.buttons.push_back({Str(b, "id"), Str(b, "title")});
+        for (const auto& b : *it) m.buttons.push_back({JsonString(b, "id"), JsonString(b, "title")});
     }
-    m.list_button = Str(j, "list_button");
+    m.list_button = JsonString(j, "list_button");
     if (auto it = j.find("sections"); it != j.end() && it->is_array()) {
         for (const auto& s : *it) {
             channels::OutboundListSection section;
-            section.title = Str(s, "title");
+            section.title = JsonString(s, "title");
             if (auto rows = s.find("rows"); rows != s.end() && rows->is_array()) {
                 for (const auto& r : *rows) {
-                    section.rows.push_back({Str(r, "id"), Str(r, "title"), Str(r, "description")});
+                    section.rows.push_back({JsonString(r, "id"), JsonString(r, "title"), JsonString(r, "description")});
                 }
             }
             m.sections.push_back(std::move(section));
@@ -135,13 +126,13 @@ Result<channels::OutboundMessage> OutboundFromJson(const json& j) {
     }
     if (auto it = j.find("template"); it != j.end() && it->is_object()) {
         channels::OutboundTemplate t;
-        t.name = Str(*it, "name");
-        t.language = Str(*it, "language");
+        t.name = JsonString(*it, "name");
+        t.language = JsonString(*it, "language");
         t.components_json = it->contains("components") ? Dump((*it)["components"]) : "[]";
         m.template_message = t;
     }
-    m.target_external_id = Str(j, "target_external_id");
-    m.emoji = Str(j, "emoji");
+    m.target_external_id = JsonString(j, "target_external_id");
+    m.emoji = JsonString(j, "emoji");
     return m;
 }
 
@@ -204,7 +195,7 @@ std::string FormatTime(Timestamp t) {
 }
 
 int MessagesPerSecond(const Inbox& inbox, int fallback) {
-    json settings = ParseObject(inbox.settings_json);
+    json settings = ParseJsonObject(inbox.settings_json);
     if (auto it = settings.find("messages_per_second"); it != settings.end() && it->is_number()) {
         const auto v = it->get<std::int64_t>();
         if (v >= 1 && v <= 10000) return static_cast<int>(v);
@@ -560,17 +551,16 @@ Status OutboundMessageService::ProcessSend(const jobs::JobContext& job) {
     const channels::ChannelAdapter* adapter = adapters_.Find(inbox.channel_kind);
     if (adapter == nullptr) return fail("unsupported_channel", "this channel cannot send");
     const json outbound_json =
-        ParseObject(message.content_attributes_json).value("outbound", json());
+        ParseJsonObject(message.content_attributes_json).value("outbound", json());
     auto outbound = OutboundFromJson(outbound_json);
     if (!outbound.ok()) return fail("invalid_message", outbound.error().message);
 
-    auto plain = keyring_.Decrypt(*inbox.credentials_enc);
-    if (!plain.ok()) return fail("credentials_unusable", "the inbox's credentials cannot be read");
-    json creds = ParseObject(*plain);
-    json settings = ParseObject(inbox.settings_json);
-    channels::ChannelAccount account{options_.graph_api_url, options_.graph_api_version,
-                                     inbox.external_account_id.value_or(""),
-                                     Str(settings, "waba_id"), Str(creds, "access_token")};
+    auto platform = PlatformAccount(inbox, keyring_, options_.graph_api_url,
+                                    options_.graph_api_version);
+    if (!platform.ok()) {
+        return fail("credentials_unusable", "the inbox's credentials cannot be read");
+    }
+    const channels::ChannelAccount& account = *platform;
     if (account.access_token.empty()) {
         return fail("credentials_missing", "the inbox has no access_token");
     }
@@ -668,10 +658,7 @@ Status OutboundMessageService::ProcessSend(const jobs::JobContext& job) {
             const std::string mime = BaseMimeType(att->mime_type);
             auto upload = channels::whatsapp::BuildMediaUpload(account, mime, UploadFileName(*att));
             if (!upload.ok()) return fail("invalid_message", upload.error().message);
-            net::HttpRequest request;
-            request.method = upload->call.method;
-            request.url = upload->call.url;
-            request.headers = upload->call.headers;
+            net::HttpRequest request = ToHttpRequest(upload->call);  // multipart: no body
             // Up to 100 MB going out: minutes on a slow link, not the 15 s of a message.
             request.timeout = std::chrono::minutes(5);
             request.max_response_bytes = 64u << 10;
@@ -723,12 +710,7 @@ Status OutboundMessageService::ProcessSend(const jobs::JobContext& job) {
     }
     if (slot.wait.count() > 0) std::this_thread::sleep_for(slot.wait);
 
-    net::HttpRequest request;
-    request.method = call->method;
-    request.url = call->url;
-    request.headers = call->headers;
-    request.body = call->body;
-    auto response = http_.Send(request);
+    auto response = http_.Send(ToHttpRequest(*call));
     if (!response.ok()) return unreachable(std::move(response).error());
     if (response->status >= 200 && response->status < 300) {
         auto accepted = adapter->ParseSendResponse(response->body);
@@ -792,22 +774,14 @@ Status OutboundMessageService::ProcessMarkRead(const jobs::JobContext& job) {
     if (inbox->status != InboxStatus::kActive || !inbox->credentials_enc) return Ok();
     const channels::ChannelAdapter* adapter = adapters_.Find(inbox->channel_kind);
     if (adapter == nullptr) return Ok();
-    HH_ASSIGN_OR_RETURN(auto plain, keyring_.Decrypt(*inbox->credentials_enc));
-    json creds = ParseObject(plain);
-    channels::ChannelAccount account{options_.graph_api_url, options_.graph_api_version,
-                                     inbox->external_account_id.value_or(""), "",
-                                     Str(creds, "access_token")};
+    HH_ASSIGN_OR_RETURN(auto account, PlatformAccount(*inbox, keyring_, options_.graph_api_url,
+                                                      options_.graph_api_version));
     channels::OutboundMessage read;
     read.kind = OutboundKind::kMarkRead;
-    read.target_external_id = Str(payload, "external_id");
+    read.target_external_id = JsonString(payload, "external_id");
     auto call = adapter->BuildSend(read, account);
     if (!call.ok()) return Ok();  // nothing sensible to send; receipts are best effort
-    net::HttpRequest request;
-    request.method = call->method;
-    request.url = call->url;
-    request.headers = call->headers;
-    request.body = call->body;
-    HH_ASSIGN_OR_RETURN(auto response, http_.Send(request));
+    HH_ASSIGN_OR_RETURN(auto response, http_.Send(ToHttpRequest(*call)));
     if (response.status >= 200 && response.status < 300) return Ok();
     const auto cls = adapter->ClassifySendError(response.status, response.body);
     if (cls.needs_reconnect) {

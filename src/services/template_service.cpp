@@ -5,6 +5,7 @@
 #include "channels/whatsapp/whatsapp_adapter.hpp"
 #include "channels/whatsapp/whatsapp_graph.hpp"
 #include "log/log.hpp"
+#include "services/platform_calls.hpp"
 #include "storage/repositories/inbox_repository.hpp"
 
 namespace hudhud::services {
@@ -15,21 +16,11 @@ using storage::InboxRepository;
 using storage::Session;
 using storage::TemplateRepository;
 
-json ParseObject(const std::string& text) {
-    auto j = json::parse(text, nullptr, false);
-    return j.is_object() ? j : json::object();
-}
-
-std::string Str(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 Status RequireWabaInbox(const Inbox& inbox) {
     if (inbox.channel_kind != ChannelKind::kWhatsApp) {
         return Error::FailedPrecondition("only WhatsApp inboxes have message templates");
     }
-    if (Str(ParseObject(inbox.settings_json), "waba_id").empty()) {
+    if (JsonString(ParseJsonObject(inbox.settings_json), "waba_id").empty()) {
         return Error::FailedPrecondition(
             "the inbox has no settings.waba_id (WhatsApp Business Account id) to sync templates "
             "from");
@@ -68,12 +59,8 @@ Status TemplateService::Sync(WorkspaceId ws, InboxId inbox_id) {
     if (inbox.status == InboxStatus::kDisconnected || !inbox.credentials_enc) {
         return Error::FailedPrecondition("the inbox is disconnected");
     }
-    HH_ASSIGN_OR_RETURN(auto plain, keyring_.Decrypt(*inbox.credentials_enc));
-    const json creds = ParseObject(plain);
-    channels::ChannelAccount account{options_.graph_api_url, options_.graph_api_version,
-                                     inbox.external_account_id.value_or(""),
-                                     Str(ParseObject(inbox.settings_json), "waba_id"),
-                                     Str(creds, "access_token")};
+    HH_ASSIGN_OR_RETURN(auto account, PlatformAccount(inbox, keyring_, options_.graph_api_url,
+                                                      options_.graph_api_version));
     auto record_error = [&](const Error& e) -> Status {
         (void)db_.Write([&](Session& s) {
             return TemplateRepository::RecordSyncError(s, ws, inbox_id, e.message);
@@ -90,11 +77,7 @@ Status TemplateService::Sync(WorkspaceId ws, InboxId inbox_id) {
     for (int page = 0; page < options_.max_pages; ++page) {
         auto call = channels::whatsapp::BuildListTemplates(account, after);
         if (!call.ok()) return record_error(call.error());
-        net::HttpRequest request;
-        request.method = call->method;
-        request.url = call->url;
-        request.headers = call->headers;
-        auto response = http_.Send(request);
+        auto response = http_.Send(ToHttpRequest(*call));
         if (!response.ok()) return record_error(response.error());
         if (response->status < 200 || response->status >= 300) {
             const auto cls = adapter.ClassifySendError(response->status, response->body);
