@@ -30,6 +30,13 @@ public:
     // no effect outside the session except assigning its results to captured variables.
     virtual Status Write(Work work) = 0;
 
+    // Write without waiting: returns at once, and `done` is called once with what Write would
+    // have returned, after the commit, on a writer thread (on the caller's thread when the
+    // database is closed, or for a backend without writer threads). `done` must be quick and
+    // must not block or call Write/Read: post the rest to the caller's executor.
+    virtual void WriteAsync(Work work, std::function<void(Status)> done) {
+        done(Write(std::move(work)));
+    }
     // Write for a large work (many statements): it gets a transaction of its own instead of
     // joining a group commit, so several of them can run at once on backends with several
     // writers (PostgreSQL). Same guarantees as Write otherwise.

@@ -50,6 +50,19 @@ public:
 
     // Runs a statement and returns the number of rows it changed. Errors as Query.
     virtual Result<std::int64_t> Exec(std::string_view sql, const Params& params = {}) = 0;
+
+    // Runs a statement whose outcome the work does not read (INSERT/UPDATE/DELETE without
+    // RETURNING). A backend may send it later, together with the statements after it: the
+    // PostgreSQL writers pipeline such statements up to the work's next Query or Exec or the end
+    // of the batch, one round trip for many. A failure is then reported there, never lost: as
+    // the error of that later statement, or as the work's own error once it returned (the batch
+    // runs the work again in a savepoint and its caller gets the error). Returns an error here
+    // only for a statement that ran at once, as it does on SQLite and outside write batches.
+    virtual Status ExecDeferred(std::string_view sql, const Params& params = {}) {
+        Result<std::int64_t> r = Exec(sql, params);
+        if (!r.ok()) return std::move(r).error();
+        return Ok();
+    }
 };
 
 }  // namespace hudhud::storage

@@ -38,6 +38,35 @@ Status WriteQueue::Submit(Database::Work work, bool alone) {
     return result.get();
 }
 
+void Completion::set_value(Status status) {
+    if (!callback_) {
+        promise_.set_value(std::move(status));
+        return;
+    }
+    std::function<void(Status)> callback = std::move(callback_);
+    callback_ = nullptr;
+    try {
+        callback(std::move(status));
+    } catch (...) {
+        // The caller's problem; the batch's other works still need their answers.
+    }
+}
+
+void WriteQueue::SubmitAsync(Database::Work work, std::function<void(Status)> done) {
+    {
+        std::lock_guard lock(mu_);
+        if (!closed_) {
+            queue_.push_back(PendingWrite{std::move(work), Completion(std::move(done)), false});
+            done = nullptr;
+        }
+    }
+    if (done) {
+        done(Error::Unavailable("database is closed"));
+        return;
+    }
+    cv_.notify_one();
+}
+
 std::vector<PendingWrite> WriteQueue::TakeBatch() {
     const std::size_t max_batch = options_.max_batch > 0 ? options_.max_batch : 1;
     std::unique_lock lock(mu_);
@@ -96,8 +125,9 @@ namespace {
 enum class Optimistic { kDone, kRunWithSavepoints };
 
 // Runs the batch without savepoints. Any failure before the commit rolls everything back and
-// asks for the savepoint path, which runs every work again; a failed commit fails the batch as
-// in the savepoint path (whether it committed may be unknown).
+// asks for the savepoint path, which runs every work again (a batch of one work is answered with
+// its error at once); a failed commit fails the batch as in the savepoint path (whether it
+// committed may be unknown), unless a deferred statement of a work caused it.
 Optimistic RunOptimistic(WriteTransaction& txn, std::vector<PendingWrite>& batch,
                          WriteCounters& counters) {
     try {
@@ -107,6 +137,13 @@ Optimistic RunOptimistic(WriteTransaction& txn, std::vector<PendingWrite>& batch
         }
         for (auto& pending : batch) {
             Status s = RunGuarded(pending.work, txn.session(), "write");
+            if (!s.ok() && batch.size() == 1) {
+                // A work alone needs no savepoint to be undone: its error is its answer.
+                txn.Rollback();
+                counters.AddCommit(1);
+                pending.done.set_value(std::move(s));
+                return Optimistic::kDone;
+            }
             if (!s.ok() || txn.WorkLeftError()) {
                 txn.Rollback();
                 return Optimistic::kRunWithSavepoints;
@@ -114,6 +151,7 @@ Optimistic RunOptimistic(WriteTransaction& txn, std::vector<PendingWrite>& batch
         }
         if (Status committed = txn.Commit(); !committed.ok()) {
             txn.Rollback();
+            if (txn.CommitFailedOnWork()) return Optimistic::kRunWithSavepoints;
             counters.AddFailure();
             FailBatch(batch, BatchError("could not commit", committed.error()));
             return Optimistic::kDone;
@@ -130,7 +168,7 @@ Optimistic RunOptimistic(WriteTransaction& txn, std::vector<PendingWrite>& batch
 }  // namespace
 
 void RunBatch(WriteTransaction& txn, std::vector<PendingWrite>& batch, WriteCounters& counters) {
-    if (batch.size() > 1 && txn.SupportsOptimistic() &&
+    if (txn.SupportsOptimistic() &&
         RunOptimistic(txn, batch, counters) == Optimistic::kDone) {
         return;
     }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <string_view>
@@ -14,10 +15,26 @@
 
 namespace hudhud::storage::detail {
 
+// How the caller of a queued work learns its outcome: a future its thread waits on
+// (Database::Write) or a callback run once on the writer thread (Database::WriteAsync).
+class Completion {
+  public:
+    Completion() = default;
+    explicit Completion(std::function<void(Status)> callback) : callback_(std::move(callback)) {}
+    std::future<Status> get_future() { return promise_.get_future(); }
+    // Completes the work; call once. An exception from the callback is swallowed: the writer
+    // must go on with the batch.
+    void set_value(Status status);
+
+  private:
+    std::promise<Status> promise_;
+    std::function<void(Status)> callback_;
+};
+
 // One Database::Write call waiting for a writer.
 struct PendingWrite {
     Database::Work work;
-    std::promise<Status> done;
+    Completion done;
     bool alone = false;  // Database::WriteAlone: a batch of its own
 };
 
@@ -30,6 +47,9 @@ class WriteQueue {
     // kUnavailable once Close() was called.
     // `alone`: the work is handed out as a batch of one (Database::WriteAlone).
     Status Submit(Database::Work work, bool alone = false);
+    // Enqueues `work` and returns at once; `done` gets what Submit would return, on the writer
+    // thread after the commit (on this thread when the queue is closed).
+    void SubmitAsync(Database::Work work, std::function<void(Status)> done);
 
     // Writer side: blocks until works are queued and returns up to max_batch of them, after the
     // wait window described in GroupCommitOptions. Returns an empty batch only when the queue is
@@ -96,6 +116,9 @@ class WriteTransaction {
     // After a work returned OK in an optimistic batch: whether one of its statements failed
     // anyway (an error the work swallowed leaves a PostgreSQL transaction aborted).
     virtual bool WorkLeftError() const { return false; }
+    // After a failed Commit of an optimistic batch: whether a work's deferred statement
+    // (Session::ExecDeferred) failed, so the batch must run again in savepoints to find it.
+    virtual bool CommitFailedOnWork() const { return false; }
 
   protected:
     ~WriteTransaction() = default;

@@ -11,6 +11,7 @@ namespace hudhud::storage::postgres::detail {
 namespace {
 
 constexpr std::size_t kMaxPreparedStatements = 1024;
+constexpr int kMaxPendingStatements = 256;
 
 void IgnoreNotice(void*, const char*) {}
 
@@ -55,6 +56,7 @@ bool Connection::InTransaction() const { return PQtransactionStatus(conn_) != PQ
 
 Status Connection::Reconnect() {
     cache_.clear();
+    pending_ = 0;  // PQreset leaves pipeline mode
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) {
         return Error::Unavailable("cannot reconnect to PostgreSQL: " +
@@ -88,6 +90,7 @@ Error Connection::ErrorOf(const pg_result* result) {
 
 Result<const Connection::Prepared*> Connection::Prepare(std::string_view sql,
                                                         const Params& params) {
+    HH_RETURN_IF_ERROR(FlushDeferred());
     key_.clear();
     std::vector<Oid> types;
     types.reserve(params.size());
@@ -115,15 +118,9 @@ Result<const Connection::Prepared*> Connection::Prepare(std::string_view sql,
     return &it->second;
 }
 
-Result<Connection::PgResult> Connection::Run(std::string_view sql, const Params& params) {
-    HH_ASSIGN_OR_RETURN(const Prepared* stmt, Prepare(sql, params));
-    if (static_cast<std::size_t>(stmt->param_count) != params.size()) {
-        return Fail(Error::InvalidArgument("statement takes " + std::to_string(stmt->param_count) +
-                                           " parameters, " + std::to_string(params.size()) +
-                                           " given: " + std::string(sql)));
-    }
-    std::vector<std::optional<std::string>> texts;
-    std::vector<const char*> values;
+Status Connection::FormatParams(const Params& params,
+                                std::vector<std::optional<std::string>>& texts,
+                                std::vector<const char*>& values) {
     texts.reserve(params.size());
     values.reserve(params.size());
     for (const Value& v : params) {
@@ -133,6 +130,20 @@ Result<Connection::PgResult> Connection::Run(std::string_view sql, const Params&
         }
         values.push_back(texts.back() ? texts.back()->c_str() : nullptr);
     }
+    return Ok();
+}
+
+Result<Connection::PgResult> Connection::Run(std::string_view sql, const Params& params) {
+    HH_RETURN_IF_ERROR(FlushDeferred());
+    HH_ASSIGN_OR_RETURN(const Prepared* stmt, Prepare(sql, params));
+    if (static_cast<std::size_t>(stmt->param_count) != params.size()) {
+        return Fail(Error::InvalidArgument("statement takes " + std::to_string(stmt->param_count) +
+                                           " parameters, " + std::to_string(params.size()) +
+                                           " given: " + std::string(sql)));
+    }
+    std::vector<std::optional<std::string>> texts;
+    std::vector<const char*> values;
+    HH_RETURN_IF_ERROR(FormatParams(params, texts, values));
     PgResult result(PQexecPrepared(conn_, stmt->name.c_str(), static_cast<int>(values.size()),
                                    values.empty() ? nullptr : values.data(), nullptr, nullptr,
                                    /*resultFormat=*/0));
@@ -141,6 +152,121 @@ Result<Connection::PgResult> Connection::Run(std::string_view sql, const Params&
         return Fail(ErrorOf(result.get()));
     }
     return result;
+}
+
+Status Connection::ExecDeferred(std::string_view sql, const Params& params) {
+    if (!pipelining_ || PQtransactionStatus(conn_) == PQTRANS_IDLE || IsBroken()) {
+        return Session::ExecDeferred(sql, params);
+    }
+    const Prepared* stmt = nullptr;
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) {
+        HH_ASSIGN_OR_RETURN(stmt, Prepare(sql, params));
+    } else {
+        key_.clear();
+        for (const Value& v : params) {
+            Oid t = ParamType(v);
+            key_.push_back(t == 20 ? 'i' : t == 701 ? 'd' : 'u');
+        }
+        key_.push_back('|');
+        key_.append(sql);
+        if (auto it = cache_.find(key_); it != cache_.end()) {
+            stmt = &it->second;
+        } else {
+            // Preparing is synchronous: finish the pipeline first (rare: once per statement).
+            HH_RETURN_IF_ERROR(FlushDeferred());
+            HH_ASSIGN_OR_RETURN(stmt, Prepare(sql, params));
+        }
+    }
+    if (static_cast<std::size_t>(stmt->param_count) != params.size()) {
+        return Fail(Error::InvalidArgument("statement takes " + std::to_string(stmt->param_count) +
+                                           " parameters, " + std::to_string(params.size()) +
+                                           " given: " + std::string(sql)));
+    }
+    std::vector<std::optional<std::string>> texts;
+    std::vector<const char*> values;
+    HH_RETURN_IF_ERROR(FormatParams(params, texts, values));
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) {
+        return Fail(Error::Unavailable("cannot enter pipeline mode: " +
+                                       Trimmed(PQerrorMessage(conn_))));
+    }
+    if (PQsendQueryPrepared(conn_, stmt->name.c_str(), static_cast<int>(values.size()),
+                            values.empty() ? nullptr : values.data(), nullptr, nullptr,
+                            /*resultFormat=*/0) != 1) {
+        Error e = Error::Unavailable("cannot send a pipelined statement: " +
+                                     Trimmed(PQerrorMessage(conn_)));
+        (void)FlushDeferred();
+        return Fail(std::move(e));
+    }
+    ++pending_;
+    // Bound what is in flight: the server's answers must fit its socket buffer while we send.
+    if (pending_ >= kMaxPendingStatements) return FlushDeferred();
+    return Ok();
+}
+
+Status Connection::FlushDeferred() {
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return Ok();
+    HH_RETURN_IF_ERROR(EndPipeline(nullptr));
+    return Ok();
+}
+
+Result<std::string> Connection::EndPipeline(const char* final_sql) {
+    deferred_failed_ = false;
+    std::optional<Error> first;
+    bool first_deferred = false;
+    bool final_sent = false;
+    if (final_sql != nullptr) {
+        final_sent = PQsendQueryParams(conn_, final_sql, 0, nullptr, nullptr, nullptr, nullptr,
+                                       /*resultFormat=*/0) == 1;
+        if (!final_sent) {
+            first = Error::Unavailable("cannot send a pipelined statement: " +
+                                       Trimmed(PQerrorMessage(conn_)));
+        }
+    }
+    std::string tag;
+    if (PQpipelineSync(conn_) != 1) {
+        if (!first) first = Error::Unavailable("PostgreSQL connection lost: " +
+                                               Trimmed(PQerrorMessage(conn_)));
+    } else {
+        const int expected = pending_ + (final_sent ? 1 : 0);
+        for (int i = 0; i < expected; ++i) {
+            const bool is_final = final_sent && i == expected - 1;
+            // Each statement's results end with a null result.
+            while (PgResult r{PQgetResult(conn_)}) {
+                ExecStatusType st = PQresultStatus(r.get());
+                if (st == PGRES_FATAL_ERROR || st == PGRES_NONFATAL_ERROR) {
+                    if (!first) {
+                        first = ErrorOf(r.get());
+                        first_deferred = !is_final;
+                    }
+                } else if (st == PGRES_PIPELINE_ABORTED) {
+                    // Skipped after an earlier error of this pipeline.
+                } else if (is_final) {
+                    tag = PQcmdStatus(r.get());
+                }
+            }
+            if (IsBroken()) break;
+        }
+        if (!IsBroken()) {
+            PgResult sync(PQgetResult(conn_));
+            if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) {
+                if (!first) first = Error::Internal("PostgreSQL pipeline out of step");
+            }
+        }
+    }
+    pending_ = 0;
+    if (!IsBroken() && PQexitPipelineMode(conn_) != 1 && !first) {
+        first = Error::Internal("cannot leave pipeline mode: " + Trimmed(PQerrorMessage(conn_)));
+    }
+    if (IsBroken() && (!first || first->code != ErrorCode::kUnavailable)) {
+        first = Error::Unavailable("PostgreSQL connection lost: " +
+                                   Trimmed(PQerrorMessage(conn_)));
+        first_deferred = false;
+    }
+    if (first) {
+        deferred_failed_ = first_deferred;
+        return Fail(std::move(*first));
+    }
+    return tag;
 }
 
 Result<Rows> Connection::Query(std::string_view sql, const Params& params) {
@@ -186,6 +312,11 @@ Result<std::int64_t> Connection::Exec(std::string_view sql, const Params& params
 
 Result<std::string> Connection::Command(std::string_view sql) {
     std::string text(sql);
+    if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) {
+        // One statement rides the pipeline; a script needs the simple protocol after it.
+        if (text.find(';') == std::string::npos) return EndPipeline(text.c_str());
+        HH_RETURN_IF_ERROR(FlushDeferred());
+    }
     PgResult result(PQexec(conn_, text.c_str()));
     ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {

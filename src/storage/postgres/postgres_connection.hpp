@@ -34,11 +34,23 @@ class Connection final : public Session, public ScriptSession {
     Dialect dialect() const override { return Dialect::kPostgres; }
     Result<Rows> Query(std::string_view sql, const Params& params = {}) override;
     Result<std::int64_t> Exec(std::string_view sql, const Params& params = {}) override;
+    // Pipelined inside a transaction on a connection with EnablePipelining(); Exec otherwise.
+    Status ExecDeferred(std::string_view sql, const Params& params = {}) override;
     Status ExecScript(std::string_view sql) override;
 
-    // Runs a parameterless statement through the simple protocol and returns its command tag
-    // ("COMMIT", "ROLLBACK", ...). Used for transaction control.
+    // Runs a parameterless statement and returns its command tag ("COMMIT", "ROLLBACK", ...).
+    // Used for transaction control. With deferred statements pending, a single statement goes
+    // down the same pipeline (one round trip for all); the first error among them is returned.
     Result<std::string> Command(std::string_view sql);
+
+    // Lets ExecDeferred pipeline statements while a transaction is open (writer connections).
+    void EnablePipelining() { pipelining_ = true; }
+    // Sends what ExecDeferred queued and reads the outcomes; the first failure is returned (and
+    // recorded as last_error()). Every other statement flushes first, so callers rarely need it.
+    Status FlushDeferred();
+    // Whether the last flush failed because of a deferred statement (rather than the statement
+    // that triggered the flush, or the connection).
+    bool deferred_failed() const { return deferred_failed_; }
 
     bool IsBroken() const;
     bool InTransaction() const;
@@ -74,6 +86,12 @@ class Connection final : public Session, public ScriptSession {
     Connection(pg_conn* conn, std::string conninfo, Setup setup);
     Result<PgResult> Run(std::string_view sql, const Params& params);
     Result<const Prepared*> Prepare(std::string_view sql, const Params& params);
+    // Formats `params` for libpq; kInvalidArgument for text holding NUL.
+    Status FormatParams(const Params& params, std::vector<std::optional<std::string>>& texts,
+                        std::vector<const char*>& values);
+    // Ends pipeline mode: a Sync, then every pending result. `final_sql`, when given, is sent
+    // last in the pipeline and its command tag returned.
+    Result<std::string> EndPipeline(const char* final_sql);
     Error ErrorOf(const pg_result* result);
     Error Fail(Error e);
 
@@ -84,6 +102,9 @@ class Connection final : public Session, public ScriptSession {
     std::uint64_t next_statement_ = 0;
     std::string key_;  // reused buffer for cache lookups
     std::optional<Error> last_error_;
+    bool pipelining_ = false;
+    int pending_ = 0;  // deferred statements sent and not yet read
+    bool deferred_failed_ = false;
 };
 
 }  // namespace hudhud::storage::postgres::detail

@@ -75,6 +75,7 @@ class PostgresWriteTransaction final : public storage::detail::WriteTransaction 
         return Ok();
     }
     bool WorkLeftError() const override { return conn_.last_error().has_value(); }
+    bool CommitFailedOnWork() const override { return conn_.deferred_failed(); }
 
   private:
     Connection& conn_;
@@ -116,6 +117,7 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(PostgresOptions
 Status PostgresDatabase::Start() {
     for (int i = 0; i < options_.writer_count; ++i) {
         HH_ASSIGN_OR_RETURN(auto conn, Connection::Open(options_.conninfo, SetUpWriter));
+        conn->EnablePipelining();
         writer_conns_.push_back(std::move(conn));
     }
     for (int i = 0; i < options_.pool_size; ++i) {
@@ -139,6 +141,10 @@ void PostgresDatabase::WriterLoop(Connection& conn) {
 }
 
 Status PostgresDatabase::Write(Work work) { return queue_.Submit(std::move(work)); }
+
+void PostgresDatabase::WriteAsync(Work work, std::function<void(Status)> done) {
+    queue_.SubmitAsync(std::move(work), std::move(done));
+}
 
 Status PostgresDatabase::WriteAlone(Work work) { return queue_.Submit(std::move(work), true); }
 

@@ -56,6 +56,7 @@ class PostgresDatabase final : public Database {
 
     Dialect dialect() const override { return Dialect::kPostgres; }
     Status Write(Work work) override;
+    void WriteAsync(Work work, std::function<void(Status)> done) override;
     Status WriteAlone(Work work) override;
     Status Read(Work work) override;
     Status Ping() override;

@@ -172,6 +172,10 @@ void SqliteDatabase::WriterLoop() {
 
 Status SqliteDatabase::Write(Work work) { return queue_.Submit(std::move(work)); }
 
+void SqliteDatabase::WriteAsync(Work work, std::function<void(Status)> done) {
+    queue_.SubmitAsync(std::move(work), std::move(done));
+}
+
 Status SqliteDatabase::Read(Work work) {
     auto lease = readers_.Acquire();
     if (!lease) return Error::Unavailable("database is closed");

@@ -44,6 +44,7 @@ class SqliteDatabase final : public Database {
 
     Dialect dialect() const override { return Dialect::kSqlite; }
     Status Write(Work work) override;
+    void WriteAsync(Work work, std::function<void(Status)> done) override;
     Status Read(Work work) override;
     Status Ping() override;
     void Close() override;

@@ -331,6 +331,90 @@ TEST_P(DatabaseConformanceTest, SwallowedStatementErrorDoesNotBreakTheBatch) {
     EXPECT_EQ(Count(*db_, "SELECT count(*) FROM conformance_keys"), kOthers);
 }
 
+TEST_P(DatabaseConformanceTest, DeferredStatementsCommitAndFailWithTheirWork) {
+    WriteSql(*db_, "INSERT INTO conformance_keys (k, v) VALUES ('taken', 1)");
+    constexpr int kOthers = 6;
+    WriterBlocker blocker(*db_, kOthers + 2);
+    Status dup_status;
+    std::int64_t seen_own_row = -1;
+    Status reader_status;
+    std::vector<Status> others(kOthers);
+    std::vector<std::thread> threads;
+    threads.emplace_back([&] {
+        blocker.Announce();
+        // The duplicate is only found when the deferred insert reaches the database; the work
+        // still gets its conflict, and its earlier deferred insert goes with it.
+        dup_status = db_->Write([](Session& s) -> Status {
+            HH_RETURN_IF_ERROR(s.ExecDeferred("INSERT INTO conformance_keys (k) VALUES ($1)",
+                                              {std::string("dup-side-effect")}));
+            return s.ExecDeferred("INSERT INTO conformance_keys (k) VALUES ($1)",
+                                  {std::string("taken")});
+        });
+    });
+    threads.emplace_back([&] {
+        blocker.Announce();
+        // A statement after a deferred one sees its effect (read your writes).
+        reader_status = db_->Write([&](Session& s) -> Status {
+            HH_RETURN_IF_ERROR(s.ExecDeferred("INSERT INTO conformance_keys (k) VALUES ($1)",
+                                              {std::string("mine")}));
+            HH_ASSIGN_OR_RETURN(Rows r, s.Query("SELECT count(*) FROM conformance_keys WHERE "
+                                                "k = $1",
+                                                {std::string("mine")}));
+            seen_own_row = AsInt(r.rows.at(0).at(0));
+            return Ok();
+        });
+    });
+    for (int i = 0; i < kOthers; ++i) {
+        threads.emplace_back([&, i] {
+            blocker.Announce();
+            others[i] = db_->Write([i](Session& s) {
+                return s.ExecDeferred("INSERT INTO conformance_keys (k) VALUES ($1)",
+                                      {"ok-" + std::to_string(i)});
+            });
+        });
+    }
+    for (auto& t : threads) t.join();
+    ASSERT_TRUE(blocker.Join().ok());
+
+    ASSERT_FALSE(dup_status.ok());
+    EXPECT_EQ(dup_status.error().code, ErrorCode::kConflict) << dup_status.error().message;
+    ASSERT_TRUE(reader_status.ok()) << reader_status.error().message;
+    EXPECT_EQ(seen_own_row, 1);
+    for (int i = 0; i < kOthers; ++i) EXPECT_TRUE(others[i].ok()) << others[i].error().message;
+    EXPECT_EQ(Count(*db_, "SELECT count(*) FROM conformance_keys WHERE k LIKE 'ok-%'"), kOthers);
+    EXPECT_EQ(Count(*db_, "SELECT count(*) FROM conformance_keys WHERE k = 'mine'"), 1);
+    EXPECT_EQ(Count(*db_, "SELECT count(*) FROM conformance_keys WHERE k = 'dup-side-effect'"),
+              0);
+}
+
+TEST_P(DatabaseConformanceTest, DeferredFailureReachesALoneWork) {
+    WriteSql(*db_, "INSERT INTO conformance_keys (k, v) VALUES ('taken', 1)");
+    // Alone in its batch, the failure surfaces at the next statement or at the end of the work.
+    Status at_end = db_->Write([](Session& s) -> Status {
+        return s.ExecDeferred("INSERT INTO conformance_keys (k) VALUES ($1)",
+                              {std::string("taken")});
+    });
+    ASSERT_FALSE(at_end.ok());
+    EXPECT_EQ(at_end.error().code, ErrorCode::kConflict) << at_end.error().message;
+    Status at_next = db_->Write([](Session& s) -> Status {
+        HH_RETURN_IF_ERROR(s.ExecDeferred("INSERT INTO conformance_keys (k) VALUES ($1)",
+                                          {std::string("taken")}));
+        HH_RETURN_IF_ERROR(s.Exec("INSERT INTO conformance_keys (k) VALUES ($1)",
+                                  {std::string("after")}));
+        return Ok();
+    });
+    ASSERT_FALSE(at_next.ok());
+    EXPECT_EQ(at_next.error().code, ErrorCode::kConflict) << at_next.error().message;
+    EXPECT_EQ(Count(*db_, "SELECT count(*) FROM conformance_keys"), 1);
+    // The writer is healthy afterwards.
+    Status fine = db_->Write([](Session& s) -> Status {
+        return s.ExecDeferred("INSERT INTO conformance_keys (k) VALUES ($1)",
+                              {std::string("fine")});
+    });
+    ASSERT_TRUE(fine.ok()) << fine.error().message;
+    EXPECT_EQ(Count(*db_, "SELECT count(*) FROM conformance_keys WHERE k = 'fine'"), 1);
+}
+
 TEST_P(DatabaseConformanceTest, ManyThreadsAreAllAcknowledgedWithFewCommits) {
     WriteSql(*db_,
              "CREATE TABLE conformance_load (thread_no INTEGER NOT NULL, seq INTEGER NOT NULL, "
