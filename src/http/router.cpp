@@ -128,14 +128,40 @@ Router& Router::operator=(Router&&) noexcept = default;
 
 Status Router::TryAdd(Method method, std::string_view pattern, Handler handler,
                       RouteOptions options) {
+    if (!handler) {
+        return Error::InvalidArgument("route " + std::string(MethodName(method)) + " " +
+                                      std::string(pattern) + ": handler is empty");
+    }
+    return AddRoute(method, pattern, std::move(handler), nullptr, std::move(options));
+}
+
+Status Router::TryAddAsync(Method method, std::string_view pattern, AsyncHandler handler,
+                           RouteOptions options) {
+    if (!handler) {
+        return Error::InvalidArgument("route " + std::string(MethodName(method)) + " " +
+                                      std::string(pattern) + ": handler is empty");
+    }
+    return AddRoute(method, pattern, nullptr, std::move(handler), std::move(options));
+}
+
+Router& Router::AddAsync(Method method, std::string_view pattern, AsyncHandler handler,
+                         RouteOptions options) {
+    Status s = TryAddAsync(method, pattern, std::move(handler), std::move(options));
+    if (!s.ok()) {
+        std::fprintf(stderr, "fatal: invalid route table: %s\n", s.error().message.c_str());
+        std::abort();
+    }
+    return *this;
+}
+
+Status Router::AddRoute(Method method, std::string_view pattern, Handler handler,
+                        AsyncHandler async_handler, RouteOptions options) {
     auto fail = [&](std::string_view why) {
         return Error::InvalidArgument("route " + std::string(MethodName(method)) + " " +
                                       std::string(pattern) + ": " + std::string(why));
     };
     if (method == Method::kOther) return fail("method must be a routable method");
     if (pattern.empty() || pattern.front() != '/') return fail("pattern must start with '/'");
-    if (!handler) return fail("handler is empty");
-
     std::vector<Segment> segments;
     Split(pattern, segments);
     auto route = std::make_unique<Route>();
@@ -178,6 +204,7 @@ Status Router::TryAdd(Method method, std::string_view pattern, Handler handler,
     route->method = method;
     route->pattern = std::string(pattern);
     route->handler = std::move(handler);
+    route->async_handler = std::move(async_handler);
     if (options.name.empty()) options.name = route->pattern;
     route->options = std::move(options);
     route->index = routes_.size();

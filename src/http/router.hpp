@@ -22,6 +22,20 @@ struct RouteNode;
 // requests run it at once. An exception escaping it becomes a logged 500.
 using Handler = std::function<Response(Request&)>;
 
+// How an asynchronous handler answers. `reply` must be called exactly once, from any thread;
+// `offload` runs a function on the blocking handler pool (for the rare step that may block).
+struct AsyncReply {
+    std::function<void(Response)> reply;
+    std::function<void(std::function<void()>)> offload;
+};
+
+// An asynchronous request handler, for hot routes whose slow part is a wait (a group commit):
+// it runs on the I/O thread, so it must never block, and answers through `AsyncReply::reply`
+// at once or later, e.g. from a storage writer thread after the commit (Database::WriteAsync).
+// No blocking-pool thread is held while it waits. `Request&` stays valid until the reply. An
+// exception escaping it becomes a logged 500 (then a later reply is ignored).
+using AsyncHandler = std::function<void(Request&, AsyncReply)>;
+
 struct RouteOptions {
     // Run on the I/O thread instead of the handler pool. Only for handlers that never block and
     // finish in microseconds (healthz, metrics).
@@ -37,7 +51,8 @@ struct RouteOptions {
 struct Route {
     Method method = Method::kGet;
     std::string pattern{};
-    Handler handler{};
+    Handler handler{};            // empty for an asynchronous route
+    AsyncHandler async_handler{};  // set for an asynchronous route
     RouteOptions options{};             // options.name is always filled in
     std::vector<std::string> params{};  // parameter names in pattern order
     std::size_t index = 0;              // dense 0..routes().size()-1, for per-route tables
@@ -65,6 +80,11 @@ class Router {
     // shape) such as GET /a/{x} after GET /a/{y}.
     Status TryAdd(Method method, std::string_view pattern, Handler handler,
                   RouteOptions options = {});
+    // Adds an asynchronous route (see AsyncHandler); errors as TryAdd.
+    Status TryAddAsync(Method method, std::string_view pattern, AsyncHandler handler,
+                       RouteOptions options = {});
+    Router& AddAsync(Method method, std::string_view pattern, AsyncHandler handler,
+                     RouteOptions options = {});
     // TryAdd that treats an error as the programming bug it is: prints it and aborts.
     Router& Add(Method method, std::string_view pattern, Handler handler,
                 RouteOptions options = {});
@@ -104,6 +124,9 @@ class Router {
     const Route* fallback() const { return fallback_; }
 
   private:
+    Status AddRoute(Method method, std::string_view pattern, Handler handler,
+                    AsyncHandler async_handler, RouteOptions options);
+
     std::unique_ptr<detail::RouteNode> root_;
     std::vector<std::unique_ptr<Route>> routes_;
     const Route* fallback_ = nullptr;

@@ -199,6 +199,7 @@ struct Server::Impl {
     void Record(RouteStats& stats, const Request& req, int status, std::size_t bytes_out,
                 Clock::time_point start, bool access_log, std::string_view detail);
     Response Invoke(const Route& route, Request& req);
+    asio::awaitable<Response> InvokeAsync(const Route& route, Request& req);
 
     asio::awaitable<void> AcceptLoop();
     asio::awaitable<void> HandleConnection(tcp::socket socket);
@@ -603,6 +604,68 @@ Response Server::Impl::Invoke(const Route& route, Request& req) {
         r.log_detail = "unknown exception";
         return r;
     }
+}
+
+namespace {
+
+// The rendezvous between an asynchronous handler's reply (any thread) and the waiting
+// connection coroutine: the reply is handed over on the coroutine's strand, which also wakes it.
+struct AsyncWait {
+    explicit AsyncWait(const asio::any_io_executor& ex)
+        : timer(ex, asio::steady_timer::time_point::max()) {}
+    asio::steady_timer timer;
+    std::optional<Response> response;
+    std::atomic<bool> replied{false};
+};
+
+Response HandlerFailure(const Route& route, const Request& req, const char* what) {
+    log::Error("http.handler_exception",
+               {{"route", route.options.name}, {"request_id", req.request_id}, {"error", what}});
+    Response r = Response::Error(500, "internal", "internal error");
+    r.log_detail = what;
+    return r;
+}
+
+}  // namespace
+
+asio::awaitable<Response> Server::Impl::InvokeAsync(const Route& route, Request& req) {
+    auto ex = co_await asio::this_coro::executor;
+    auto wait = std::make_shared<AsyncWait>(ex);
+    AsyncReply reply;
+    reply.reply = [wait, ex](Response r) {
+        if (wait->replied.exchange(true)) return;
+        asio::post(ex, [wait, r = std::move(r)]() mutable {
+            wait->response = std::move(r);
+            wait->timer.cancel();
+        });
+    };
+    reply.offload = [this](std::function<void()> fn) {
+        asio::post(*pool, [this, fn = std::move(fn)] {
+            tl_owner = this;
+            try {
+                fn();
+            } catch (...) {
+                // The function owns its reply; nothing to answer here.
+            }
+            tl_owner = nullptr;
+        });
+    };
+    std::optional<Response> failed;
+    try {
+        route.async_handler(req, std::move(reply));
+    } catch (const std::exception& e) {
+        failed = HandlerFailure(route, req, e.what());
+    } catch (...) {
+        failed = HandlerFailure(route, req, "unknown exception");
+    }
+    if (failed && !wait->replied.exchange(true)) co_return std::move(*failed);
+    // Replies arrive through the strand this coroutine runs on, so checking before waiting
+    // cannot miss one.
+    while (!wait->response) {
+        beast::error_code ec;
+        co_await wait->timer.async_wait(Redirect(ec));
+    }
+    co_return std::move(*wait->response);
 }
 
 Status Server::Impl::Start() {
@@ -1100,7 +1163,10 @@ asio::awaitable<std::optional<WsUpgrade>> Server::Impl::HttpSession(
         if (!have_response) {
             switch (match.kind) {
                 case Router::Match::Kind::kFound:
-                    if (match.route->options.inline_handler) {
+                    if (match.route->async_handler) {
+                        lowest.expires_never();
+                        resp = co_await InvokeAsync(*match.route, req);
+                    } else if (match.route->options.inline_handler) {
                         resp = Invoke(*match.route, req);
                     } else {
                         lowest.expires_never();

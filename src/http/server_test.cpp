@@ -496,5 +496,57 @@ TEST_F(ServerTest, AccessLogCarriesNoSecrets) {
     EXPECT_EQ(all.find("cookie_secret"), std::string::npos);
 }
 
+TEST_F(ServerTest, AsyncRoutesAnswerFromAnyThreadWithoutHoldingThePool) {
+    Router router = BasicRouter();
+    // Replies a second later from a thread of its own, as a storage writer would after a commit.
+    router.AddAsync(Method::kPost, "/later", [](Request& req, AsyncReply reply) {
+        std::thread([body = req.body, reply = std::move(reply)] {
+            std::this_thread::sleep_for(1000ms);
+            reply.reply(Response::Text(202, "later:" + body));
+        }).detach();
+    });
+    router.AddAsync(Method::kGet, "/now", [](Request&, AsyncReply reply) {
+        reply.reply(Response::Text(200, "now"));
+    });
+    router.AddAsync(Method::kGet, "/offloaded", [](Request&, AsyncReply reply) {
+        reply.offload([r = reply.reply] { r(Response::Text(200, "from the pool")); });
+    });
+    router.AddAsync(Method::kGet, "/async-throw",
+                    [](Request&, AsyncReply) { throw std::runtime_error("async exploded"); });
+    // One pool thread: 16 waiting async requests must not need it.
+    Start(std::move(router), {.handler_threads = 1});
+
+    std::vector<std::future<std::string>> waiting;
+    for (int i = 0; i < 16; ++i) {
+        waiting.push_back(std::async(std::launch::async, [port = server_->port(), i] {
+            auto c = TestClient::Connect(port);
+            if (!c.ok()) return std::string("connect failed");
+            auto r = (*c)->Post("/later", "b" + std::to_string(i));
+            return r.ok() ? std::to_string(r->status) + " " + r->body : r.error().message;
+        }));
+    }
+    auto c = Connect();
+    ASSERT_TRUE(c);
+    std::this_thread::sleep_for(100ms);  // the 16 are waiting now
+    auto start = std::chrono::steady_clock::now();
+    auto pooled = c->Get("/sleep?ms=1");  // needs the single pool thread
+    ASSERT_TRUE(pooled.ok());
+    EXPECT_EQ(pooled->status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
+    for (int i = 0; i < 16; ++i) EXPECT_EQ(waiting[i].get(), "202 later:b" + std::to_string(i));
+
+    auto now = c->Get("/now");
+    ASSERT_TRUE(now.ok());
+    EXPECT_EQ(now->body, "now");
+    auto offloaded = c->Get("/offloaded");
+    ASSERT_TRUE(offloaded.ok());
+    EXPECT_EQ(offloaded->body, "from the pool");
+    auto thrown = c->Get("/async-throw");
+    ASSERT_TRUE(thrown.ok());
+    ExpectJsonError(*thrown, 500, "internal");
+    EXPECT_EQ(thrown->body.find("exploded"), std::string::npos);
+    EXPECT_EQ(c->Get("/healthz")->status, 200);
+}
+
 }  // namespace
 }  // namespace hudhud::http

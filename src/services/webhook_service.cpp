@@ -186,43 +186,52 @@ void WebhookService::ForgetCachedInboxes() {
     cache_.clear();
 }
 
-WebhookReply WebhookService::Accept(const IncomingWebhook& in) {
+std::optional<std::shared_ptr<const WebhookService::CachedInbox>> WebhookService::CachedOnly(
+    const std::string& key) {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end() && it->second->expires > std::chrono::steady_clock::now()) {
+        return std::shared_ptr<const CachedInbox>(it->second);
+    }
+    return std::nullopt;
+}
+
+std::variant<WebhookReply, storage::Database::Work> WebhookService::Check(const IncomingWebhook& in,
+                                                                 const CachedInbox* found) {
     const channels::ChannelAdapter* adapter = adapters_.Find(in.channel);
-    if (adapter == nullptr) return {404, "", "no adapter for this channel"};
-    auto found = FindInbox(in.channel, in.webhook_key);
-    if (!found.ok()) return {503, "", "storage unavailable: " + found.error().message};
-    if (!*found) return {404, "", "unknown webhook URL"};
-    const Inbox& inbox = (*found)->inbox;
+    if (adapter == nullptr) return WebhookReply{404, "", "no adapter for this channel"};
+    if (found == nullptr) return WebhookReply{404, "", "unknown webhook URL"};
+    const Inbox& inbox = found->inbox;
     if (inbox.status == InboxStatus::kDisconnected || !inbox.credentials_enc) {
         // The platform may keep delivering for a while after a disconnect: acknowledge and drop.
-        return {200, "", "inbox disconnected; delivery dropped"};
+        return WebhookReply{200, "", "inbox disconnected; delivery dropped"};
     }
-    if (!(*found)->secrets) {
-        return {500, "", "inbox credentials unusable: " + (*found)->secrets_error};
+    if (!found->secrets) {
+        return WebhookReply{500, "", "inbox credentials unusable: " + found->secrets_error};
     }
     const Timestamp now = clock_.Now();
-    const channels::WebhookRequest request = ToRequest(in, *(*found)->secrets, now);
+    const channels::WebhookRequest request = ToRequest(in, *found->secrets, now);
 
     if (in.method == "GET") {
         auto challenge = adapter->AnswerHandshake(request);
         if (!challenge.ok()) {
             const int status = challenge.error().code == ErrorCode::kPermissionDenied ? 403 : 400;
-            return {status, "", "handshake refused: " + challenge.error().message};
+            return WebhookReply{status, "", "handshake refused: " + challenge.error().message};
         }
-        return {200, *challenge, "handshake answered"};
+        return WebhookReply{200, *challenge, "handshake answered"};
     }
 
     if (Status verified = adapter->VerifyWebhook(request); !verified.ok()) {
         if (verified.error().code == ErrorCode::kUnauthenticated) {
-            return {401, "", "signature refused: " + verified.error().message};
+            return WebhookReply{401, "", "signature refused: " + verified.error().message};
         }
-        return {500, "", "signature check failed: " + verified.error().message};
+        return WebhookReply{500, "", "signature check failed: " + verified.error().message};
     }
 
     if (!channels::IsJsonObject(in.body)) {
         // Authentic but not a webhook (no platform sends anything but a JSON object): refuse it
         // rather than store it, so the sender sees its mistake.
-        return {400, "", "signed body is not a JSON object"};
+        return WebhookReply{400, "", "signed body is not a JSON object"};
     }
 
     nlohmann::json headers = nlohmann::json::object();
@@ -231,17 +240,21 @@ WebhookReply WebhookService::Accept(const IncomingWebhook& in) {
         if (k == "Authorization" || k == "Cookie") continue;
         headers[k] = v;
     }
-    Status stored = db_.Write([&](Session& s) -> Status {
-        return s.Exec("INSERT INTO webhook_events (workspace_id, inbox_id, channel_kind, headers, "
-                      "body, received_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
-                      {inbox.workspace_id.value(), inbox.id.value(),
-                       std::string(ChannelKindName(inbox.channel_kind)),
-                       headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                       in.body, ToMicros(now)})
-                   .ok()
-                   ? Ok()
-                   : Error::Unavailable("insert failed");
+    // The row, bound by value: the work may run after the caller returned (WriteAsync). Nothing
+    // of the insert is read back, so on PostgreSQL it rides the batch's pipeline.
+    storage::Params row{inbox.workspace_id.value(), inbox.id.value(),
+                        std::string(ChannelKindName(inbox.channel_kind)),
+                        headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                        in.body, ToMicros(now)};
+    return storage::Database::Work([row = std::move(row)](Session& s) -> Status {
+        return s.ExecDeferred(
+            "INSERT INTO webhook_events (workspace_id, inbox_id, channel_kind, headers, body, "
+            "received_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            row);
     });
+}
+
+WebhookReply WebhookService::Stored(const Status& stored) {
     if (!stored.ok()) return {503, "", "could not store the delivery: " + stored.error().message};
     {
         std::lock_guard lock(run_mu_);
@@ -249,6 +262,32 @@ WebhookReply WebhookService::Accept(const IncomingWebhook& in) {
     }
     run_cv_.notify_one();
     return {200, "", "accepted"};
+}
+
+WebhookReply WebhookService::Accept(const IncomingWebhook& in) {
+    auto found = FindInbox(in.channel, in.webhook_key);
+    if (!found.ok()) return {503, "", "storage unavailable: " + found.error().message};
+    auto step = Check(in, found->get());
+    if (auto* reply = std::get_if<WebhookReply>(&step)) return std::move(*reply);
+    return Stored(db_.Write(std::move(std::get<storage::Database::Work>(step))));
+}
+
+void WebhookService::AcceptAsync(std::shared_ptr<const IncomingWebhook> in,
+                                 std::function<void(WebhookReply)> done,
+                                 const std::function<void(std::function<void()>)>& offload) {
+    auto cached = CachedOnly(in->webhook_key);
+    if (!cached) {
+        // Looking the inbox up may block: do it all on the blocking pool.
+        offload([this, in, done = std::move(done)] { done(Accept(*in)); });
+        return;
+    }
+    auto step = Check(*in, cached->get());
+    if (auto* reply = std::get_if<WebhookReply>(&step)) {
+        done(std::move(*reply));
+        return;
+    }
+    db_.WriteAsync(std::move(std::get<storage::Database::Work>(step)),
+                   [this, done = std::move(done)](Status stored) { done(Stored(stored)); });
 }
 
 Result<int> WebhookService::DrainOnce() {

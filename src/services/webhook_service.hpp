@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "channels/adapter_registry.hpp"
@@ -85,6 +86,13 @@ public:
     // logged) for a disconnected inbox, 503 when the payload could not be stored durably,
     // 403/400 for a failed handshake.
     WebhookReply Accept(const IncomingWebhook& in);
+    // Accept without holding the calling thread through the commit: for the HTTP server's I/O
+    // thread. With the inbox cached it checks the delivery at once and `done` runs on a storage
+    // writer thread after the commit (or at once when refused); otherwise the whole of Accept
+    // runs through `offload` (a blocking pool). `done` must be quick.
+    void AcceptAsync(std::shared_ptr<const IncomingWebhook> in,
+                     std::function<void(WebhookReply)> done,
+                     const std::function<void(std::function<void()>)>& offload);
 
     // Drops the cached webhook-key lookups (call when an inbox changed; entries also expire
     // after inbox_cache_ttl, which bounds staleness across nodes).
@@ -99,6 +107,14 @@ private:
     struct Claimed;
     Result<std::shared_ptr<const CachedInbox>> FindInbox(ChannelKind channel,
                                                          const std::string& key);
+    // The cached lookup only, never the database: nullopt when not cached (or expired).
+    std::optional<std::shared_ptr<const CachedInbox>> CachedOnly(const std::string& key);
+    // Everything Accept decides before storing: a reply, or the work that stores the delivery.
+    // `found` is the inbox of the webhook URL (null: unknown).
+    std::variant<WebhookReply, storage::Database::Work> Check(const IncomingWebhook& in,
+                                                              const CachedInbox* found);
+    // The answer once the delivery's commit returned `stored`; wakes the drainer.
+    WebhookReply Stored(const Status& stored);
     void Run();
     // Parses one claimed row into the events to ingest (empty when it is to be dropped),
     // deciding its final status when there is nothing to ingest.
