@@ -1,6 +1,7 @@
 #include "storage/repositories/contact_repository.hpp"
 
 #include "storage/repositories/row.hpp"
+#include "storage/repositories/search_repository.hpp"
 
 namespace hudhud::storage {
 namespace {
@@ -58,7 +59,10 @@ Result<Contact> ContactRepository::Create(Session& s, WorkspaceId ws, const Cont
                 {ws.value(), f.name.value_or(""), OptValue(f.email), OptValue(f.phone_e164),
                  OptValue(f.avatar_url), OptValue(f.locale),
                  f.custom_attributes_json.value_or("{}"), TimeValue(now)}));
-    return ReadContact(RowReader(rows.rows.at(0)));
+    Contact c = ReadContact(RowReader(rows.rows.at(0)));
+    HH_RETURN_IF_ERROR(
+        SearchRepository::IndexContact(s, ws, c.id, {c.name, c.email, c.phone_e164, {}}));
+    return c;
 }
 
 Result<Contact> ContactRepository::Get(Session& s, WorkspaceId ws, ContactId id) {
@@ -85,7 +89,7 @@ Result<Page<Contact>> ContactRepository::List(Session& s, WorkspaceId ws,
 
 Status ContactRepository::Update(Session& s, WorkspaceId ws, ContactId id, const ContactFields& f,
                                  Timestamp now) {
-    return ExpectOneRow(
+    HH_RETURN_IF_ERROR(ExpectOneRow(
         s.Exec("UPDATE contacts SET name = COALESCE($3, name), email = COALESCE($4, email), "
                "phone_e164 = COALESCE($5, phone_e164), avatar_url = COALESCE($6, avatar_url), "
                "locale = COALESCE($7, locale), custom_attributes = COALESCE($8, "
@@ -93,7 +97,9 @@ Status ContactRepository::Update(Session& s, WorkspaceId ws, ContactId id, const
                {ws.value(), id.value(), OptValue(f.name), OptValue(f.email),
                 OptValue(f.phone_e164), OptValue(f.avatar_url), OptValue(f.locale),
                 OptValue(f.custom_attributes_json), TimeValue(now)}),
-        "contact");
+        "contact"));
+    if (!f.name && !f.email && !f.phone_e164) return Ok();
+    return SearchRepository::ReindexContact(s, ws, id);
 }
 
 Status ContactRepository::SetMarketingConsent(Session& s, WorkspaceId ws, ContactId id,
@@ -180,5 +186,12 @@ Status ContactRepository::DeleteNote(Session& s, WorkspaceId ws, ContactId id,
                                {ws.value(), id.value(), note_id}),
                         "note");
 }
+
+namespace detail {
+
+const char* ContactColumns() { return kContactCols; }
+Contact ReadContactRow(const std::vector<Value>& row) { return ReadContact(RowReader(row)); }
+
+}  // namespace detail
 
 }  // namespace hudhud::storage

@@ -47,4 +47,11 @@ public:
     static Status DeleteNote(Session& s, WorkspaceId ws, ContactId id, std::int64_t note_id);
 };
 
+namespace detail {
+// The columns (unqualified, comma-separated) and row reader behind Contact, for other
+// repositories that select contacts (SearchRepository).
+const char* ContactColumns();
+Contact ReadContactRow(const std::vector<Value>& row);
+}  // namespace detail
+
 }  // namespace hudhud::storage
