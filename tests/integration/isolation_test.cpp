@@ -129,6 +129,11 @@ TEST(IsolationTest, NoResourceOfAnotherWorkspaceCanBeReadChangedOrDeleted) {
     ASSERT_EQ(tok.status, 201);
     const auto tok_id = std::to_string(tok.json()["api_token"]["id"].get<std::int64_t>());
     const auto b_user = std::to_string(b.user);
+    auto canned = bs.Post(b.Ws(bw, "/canned-responses"),
+                          {{"short_code", "bravo"}, {"content", "Hi {{contact.name}}"}});
+    ASSERT_EQ(canned.status, 201) << canned.body;
+    const auto canned_id =
+        std::to_string(canned.json()["canned_response"]["id"].get<std::int64_t>());
 
     struct Attempt {
         std::string method;
@@ -176,6 +181,25 @@ TEST(IsolationTest, NoResourceOfAnotherWorkspaceCanBeReadChangedOrDeleted) {
         {"POST", "/inboxes/" + inbox_id + "/templates/sync", json::object()},
         {"GET", "/attachments/" + attachment_id, nullptr},
         {"GET", "/attachments/" + attachment_id + "/file", nullptr},
+        {"GET", "/conversations/counts", nullptr},
+        {"GET", "/conversations?status=open&assignee=me", nullptr},
+        {"PATCH", "/conversations/" + conv_id, {{"priority", "urgent"}}},
+        {"PATCH", "/conversations/" + conv_id, {{"assignee_id", b.user}}},
+        {"PATCH", "/conversations/" + conv_id, {{"status", "resolved"}}},
+        {"PATCH", "/conversations/" + conv_id,
+         {{"status", "snoozed"}, {"snoozed_until", (NowSeconds() + 3600) * 1000000}}},
+        {"POST", "/conversations/" + conv_id + "/labels", {{"labels", {"vip"}}}},
+        {"DELETE", "/conversations/" + conv_id + "/labels/vip", nullptr},
+        {"GET", "/conversations/" + conv_id + "/canned-responses/" + canned_id + "/render",
+         nullptr},
+        {"GET", "/canned-responses", nullptr},
+        {"GET", "/canned-responses?search=br", nullptr},
+        {"POST", "/canned-responses", {{"short_code", "pwned"}, {"content", "x"}}},
+        {"GET", "/canned-responses/" + canned_id, nullptr},
+        {"PATCH", "/canned-responses/" + canned_id, {{"content", "pwned"}}},
+        {"DELETE", "/canned-responses/" + canned_id, nullptr},
+        {"GET", "/inboxes/" + inbox_id + "/members", nullptr},
+        {"PUT", "/inboxes/" + inbox_id + "/members", {{"user_ids", json::array()}}},
     };
 
     int checked = 0;
@@ -200,6 +224,19 @@ TEST(IsolationTest, NoResourceOfAnotherWorkspaceCanBeReadChangedOrDeleted) {
     }
     EXPECT_GT(checked, 60);
 
+    // Alpha's own objects cannot point at Bravo's: its inbox members, its conversations'
+    // assignee, team and labels must come from its own workspace.
+    auto& as = *a.session;
+    auto a_inbox = as.Post(a.Ws(a.workspace, "/inboxes"), {{"name", "Alpha chat"},
+                                                            {"channel_kind", "webchat"}});
+    ASSERT_EQ(a_inbox.status, 201) << a_inbox.body;
+    const auto a_inbox_id = std::to_string(a_inbox.json()["inbox"]["id"].get<std::int64_t>());
+    auto a_members = as.Put(a.Ws(a.workspace, "/inboxes/" + a_inbox_id + "/members"),
+                            {{"user_ids", {b.user}}});
+    EXPECT_EQ(a_members.status, 400) << a_members.body;
+    EXPECT_EQ(as.Get(a.Ws(a.workspace, "/canned-responses?search=bravo")).json()["data"].size(),
+              0u);
+
     // Bravo's data is untouched.
     EXPECT_EQ(bs.Get(b.Ws(bw, "/contacts/" + contact_id)).json()["contact"]["name"],
               "Bravo customer");
@@ -215,6 +252,14 @@ TEST(IsolationTest, NoResourceOfAnotherWorkspaceCanBeReadChangedOrDeleted) {
     EXPECT_EQ(bs.Get(b.Ws(bw, "/teams/" + team_id)).json()["team"]["name"], "Sales");
     EXPECT_EQ(bs.Get(b.Ws(bw, "/labels/" + label_id)).json()["label"]["name"], "vip");
     EXPECT_EQ(bs.Get(b.Ws(bw)).json()["workspace"]["name"], "Bravo");
+    auto bravo_conv = bs.Get(b.Ws(bw, "/conversations/" + conv_id)).json()["conversation"];
+    EXPECT_EQ(bravo_conv["priority"], "none");
+    EXPECT_EQ(bravo_conv["status"], "open");
+    EXPECT_TRUE(bravo_conv["assignee_id"].is_null());
+    EXPECT_TRUE(bravo_conv["labels"].empty());
+    EXPECT_EQ(bs.Get(b.Ws(bw, "/canned-responses/" + canned_id)).json()["canned_response"]["content"],
+              "Hi {{contact.name}}");
+    EXPECT_EQ(bs.Get(b.Ws(bw, "/canned-responses")).json()["data"].size(), 1u);
     EXPECT_EQ(bs.Get(b.Ws(bw, "/invitations")).json()["data"].size(), 1u);
     bool owner_intact = false;
     auto members = bs.Get(b.Ws(bw, "/members"));

@@ -2,6 +2,7 @@
 
 #include "core/phone.hpp"
 #include "storage/repositories/row.hpp"
+#include "storage/repositories/search_repository.hpp"
 
 namespace hudhud::storage {
 namespace {
@@ -14,7 +15,7 @@ using detail::TimeValue;
 
 constexpr const char* kConversationCols =
     "id, workspace_id, inbox_id, contact_id, status, assignee_id, unread_count, last_activity_at, "
-    "last_incoming_at, referral, created_at, contact_identity_id";
+    "last_incoming_at, referral, created_at, contact_identity_id, snoozed_until, team_id, priority";
 constexpr const char* kMessageCols =
     "id, workspace_id, conversation_id, inbox_id, direction, sender_kind, sender_id, private, "
     "content, content_type, content_attributes, external_id, reply_to_id, status, error_code, "
@@ -34,6 +35,9 @@ ConversationRow ReadConversation(RowReader r) {
     c.referral_json = r.OptText();
     c.created_at = r.Time();
     c.contact_identity_id = r.OptIdOf<ContactIdentityId>();
+    c.snoozed_until = r.OptTime();
+    c.team_id = r.OptInt();
+    c.priority = r.Text();
     return c;
 }
 
@@ -141,6 +145,8 @@ Result<ResolvedContact> ConversationRepository::ResolveContact(
         if (!theirs) return Error::Unavailable("contact identity vanished; retry");
         return *theirs;
     }
+    HH_RETURN_IF_ERROR(
+        SearchRepository::IndexContact(s, ws, contact, {profile_name, {}, phone, {inbox}}));
     return ResolvedContact{contact, ContactIdentityId(AsInt(ident_rows.rows[0][0])), true};
 }
 
@@ -246,8 +252,8 @@ Status ConversationRepository::NoteIncoming(Session& s, WorkspaceId ws, Conversa
                "THEN last_incoming_at ELSE $3 END, "
                "unread_count = unread_count + 1, updated_at = $3, snoozed_until = CASE WHEN "
                "status = 'snoozed' THEN NULL ELSE snoozed_until END, status = CASE WHEN status "
-               "IN ('snoozed', 'resolved') THEN 'open' ELSE status END WHERE workspace_id = $1 "
-               "AND id = $2",
+               "IN ('snoozed', 'pending', 'resolved') THEN 'open' ELSE status END WHERE "
+               "workspace_id = $1 AND id = $2",
                {ws.value(), id.value(), TimeValue(at)}),
         "conversation");
 }
@@ -268,7 +274,9 @@ Result<std::optional<Message>> ConversationRepository::AppendMessageRow(
                  m.reply_to_id ? Value(m.reply_to_id->value()) : Value(nullptr),
                  std::string(DeliveryStatusName(m.status)), TimeValue(m.created_at)}));
     if (rows.empty()) return std::optional<Message>();
-    return std::optional<Message>(ReadMessage(RowReader(rows.rows[0])));
+    Message stored = ReadMessage(RowReader(rows.rows[0]));
+    HH_RETURN_IF_ERROR(SearchRepository::IndexMessage(s, ws, inbox, stored.id, stored.content));
+    return std::optional<Message>(std::move(stored));
 }
 
 Result<std::optional<MessageId>> ConversationRepository::AppendMessage(
@@ -409,5 +417,16 @@ Result<Page<Message>> ConversationRepository::ListMessages(Session& s, Workspace
     for (const auto& row : rows.rows) items.push_back(ReadMessage(RowReader(row)));
     return MakePage(std::move(items), limit, [](const Message& m) { return m.id.value(); });
 }
+
+namespace detail {
+
+const char* ConversationColumns() { return kConversationCols; }
+const char* MessageColumns() { return kMessageCols; }
+ConversationRow ReadConversationRow(const std::vector<Value>& row) {
+    return ReadConversation(RowReader(row));
+}
+Message ReadMessageRow(const std::vector<Value>& row) { return ReadMessage(RowReader(row)); }
+
+}  // namespace detail
 
 }  // namespace hudhud::storage

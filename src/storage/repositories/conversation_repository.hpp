@@ -33,6 +33,11 @@ struct ConversationRow {
     std::optional<std::string> referral_json;
     Timestamp created_at;
     std::optional<ContactIdentityId> contact_identity_id;  // the platform id replies go to
+    std::optional<Timestamp> snoozed_until;
+    std::optional<std::int64_t> team_id;
+    std::string priority = "none";
+    // Label names, sorted; filled only by the readers that say so (ConversationListRepository).
+    std::vector<std::string> labels;
 };
 
 // How the platform knows the person behind a contact identity.
@@ -96,7 +101,8 @@ public:
     static Result<Page<ConversationRow>> List(Session& s, WorkspaceId ws, const PageRequest& p);
     // A customer wrote at `at`: activity and last-incoming times move forward (never back, so a
     // late delivery of an older message changes neither), the unread count grows, and a snoozed
-    // or resolved conversation opens.
+    // or pending conversation opens (a resolved one is never chosen for new messages: the
+    // customer starts a new conversation).
     static Status NoteIncoming(Session& s, WorkspaceId ws, ConversationId id, Timestamp at);
 
     // Appends a message; a message whose external id the inbox already has is not inserted
@@ -143,5 +149,14 @@ public:
     static Result<Page<Message>> ListMessages(Session& s, WorkspaceId ws, ConversationId id,
                                               const PageRequest& p);
 };
+
+namespace detail {
+// The columns (unqualified, comma-separated) and row readers behind ConversationRow and Message,
+// for other repositories that select them (ConversationListRepository).
+const char* ConversationColumns();
+const char* MessageColumns();
+ConversationRow ReadConversationRow(const std::vector<Value>& row);
+Message ReadMessageRow(const std::vector<Value>& row);
+}  // namespace detail
 
 }  // namespace hudhud::storage

@@ -1,0 +1,89 @@
+#include "storage/repositories/inbox_member_repository.hpp"
+
+#include "storage/repositories/row.hpp"
+
+namespace hudhud::storage {
+
+using detail::Discard;
+
+Result<std::vector<UserId>> InboxMemberRepository::List(Session& s, WorkspaceId ws,
+                                                        InboxId inbox) {
+    HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT user_id FROM inbox_members WHERE workspace_id "
+                                           "= $1 AND inbox_id = $2 ORDER BY user_id",
+                                           {ws.value(), inbox.value()}));
+    std::vector<UserId> out;
+    for (const auto& row : rows.rows) out.emplace_back(AsInt(row[0]));
+    return out;
+}
+
+Status InboxMemberRepository::Set(Session& s, WorkspaceId ws, InboxId inbox,
+                                  const std::vector<UserId>& users) {
+    for (UserId u : users) {
+        HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM memberships WHERE workspace_id = "
+                                               "$1 AND user_id = $2",
+                                               {ws.value(), u.value()}));
+        if (rows.empty()) {
+            return Error::InvalidArgument("user " + u.str() + " is not a member of the workspace");
+        }
+    }
+    HH_RETURN_IF_ERROR(Discard(s.Exec("DELETE FROM inbox_members WHERE workspace_id = $1 AND "
+                                      "inbox_id = $2",
+                                      {ws.value(), inbox.value()})));
+    for (UserId u : users) {
+        HH_RETURN_IF_ERROR(Discard(s.Exec("INSERT INTO inbox_members (workspace_id, inbox_id, "
+                                          "user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                                          {ws.value(), inbox.value(), u.value()})));
+    }
+    return Ok();
+}
+
+Result<std::vector<UserId>> InboxMemberRepository::Online(Session& s, WorkspaceId ws,
+                                                          InboxId inbox) {
+    HH_ASSIGN_OR_RETURN(auto rows,
+                        s.Query("SELECT im.user_id FROM inbox_members im JOIN memberships m ON "
+                                "m.workspace_id = im.workspace_id AND m.user_id = im.user_id "
+                                "WHERE im.workspace_id = $1 AND im.inbox_id = $2 AND "
+                                "m.availability = 'online' ORDER BY im.user_id",
+                                {ws.value(), inbox.value()}));
+    std::vector<UserId> out;
+    for (const auto& row : rows.rows) out.emplace_back(AsInt(row[0]));
+    return out;
+}
+
+Result<std::map<std::int64_t, std::int64_t>> InboxMemberRepository::OpenCounts(
+    Session& s, WorkspaceId ws, const std::vector<UserId>& users) {
+    std::map<std::int64_t, std::int64_t> out;
+    // One index range (conversations_assignee) per agent.
+    for (UserId u : users) {
+        HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT COUNT(*) FROM conversations WHERE "
+                                               "workspace_id = $1 AND assignee_id = $2 AND "
+                                               "status = 'open'",
+                                               {ws.value(), u.value()}));
+        out[u.value()] = AsInt(rows.rows.at(0).at(0));
+    }
+    return out;
+}
+
+Result<std::int64_t> InboxMemberRepository::LockRotation(Session& s, WorkspaceId ws,
+                                                         InboxId inbox) {
+    // The no-op update on conflict takes the row lock that SELECT alone would not.
+    HH_ASSIGN_OR_RETURN(auto rows,
+                        s.Query("INSERT INTO inbox_assignment_state (inbox_id, workspace_id, "
+                                "last_user_id) VALUES ($1, $2, 0) ON CONFLICT (inbox_id) DO "
+                                "UPDATE SET last_user_id = inbox_assignment_state.last_user_id "
+                                "RETURNING last_user_id, workspace_id",
+                                {inbox.value(), ws.value()}));
+    if (AsInt(rows.rows.at(0).at(1)) != ws.value()) {
+        return Error::NotFound("inbox not found");
+    }
+    return AsInt(rows.rows.at(0).at(0));
+}
+
+Status InboxMemberRepository::SetRotation(Session& s, WorkspaceId ws, InboxId inbox,
+                                          UserId last) {
+    return Discard(s.Exec("UPDATE inbox_assignment_state SET last_user_id = $3 WHERE "
+                          "workspace_id = $1 AND inbox_id = $2",
+                          {ws.value(), inbox.value(), last.value()}));
+}
+
+}  // namespace hudhud::storage
