@@ -437,6 +437,14 @@ asio::awaitable<void> WsSession<Stream>::HandleMessage(const std::string& text) 
             co_return;
         }
         std::int64_t workspace = ws_it->get<std::int64_t>();
+        std::optional<std::int64_t> since;
+        if (auto since_it = msg.find("since"); type == "subscribe" && since_it != msg.end()) {
+            if (!since_it->is_number_integer() || since_it->get<std::int64_t>() < 0) {
+                ReplyError("invalid_message", "field 'since' must be a non-negative integer");
+                co_return;
+            }
+            since = since_it->get<std::int64_t>();
+        }
         if (type == "unsubscribe") {
             detail::WsHubAccess::Unsubscribe(hub_, this, workspace);
             Reply({{"type", "unsubscribed"}, {"workspace_id", workspace}});
@@ -463,7 +471,7 @@ asio::awaitable<void> WsSession<Stream>::HandleMessage(const std::string& text) 
                    {"workspace_id", workspace}});
             co_return;
         }
-        auto r = detail::WsHubAccess::Subscribe(hub_, this, workspace);
+        auto r = detail::WsHubAccess::Subscribe(hub_, this, workspace, since.has_value());
         if (r == detail::WsHubAccess::SubscribeResult::kTooMany) {
             Reply({{"type", "error"},
                    {"code", "too_many_subscriptions"},
@@ -472,6 +480,13 @@ asio::awaitable<void> WsSession<Stream>::HandleMessage(const std::string& text) 
             co_return;
         }
         Reply({{"type", "subscribed"}, {"workspace_id", workspace}});
+        // Already live (kAlready): a replay would repeat what the client has.
+        if (since && r == detail::WsHubAccess::SubscribeResult::kOk) {
+            co_await RunOnPool(*server_.pool, &server_, [this, workspace, s = *since] {
+                detail::WsHubAccess::FinishReplay(hub_, this, workspace, s);
+                return true;
+            });
+        }
         co_return;
     }
     const WsOnMessage& on_message = detail::WsHubAccess::on_message(hub_);

@@ -2,13 +2,28 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <shared_mutex>
 #include <unordered_map>
 
 #include "http/detail/ws_session_base.hpp"
 #include "http/metrics.hpp"
+#include "log/log.hpp"
 
 namespace hudhud::http {
+
+namespace {
+
+// A subscription whose replay is running: live messages wait here, in publish order.
+struct PendingSubscription {
+    detail::WsSessionBase* session = nullptr;
+    std::mutex mu;  // Publish appends under the hub's shared lock
+    std::vector<std::pair<std::int64_t, std::shared_ptr<const std::string>>> held;
+    bool overflowed = false;
+};
+
+}  // namespace
 
 struct WsHub::State {
     WsOptions options;
@@ -16,12 +31,15 @@ struct WsHub::State {
     WsCanSubscribe can_subscribe;
     WsOnMessage on_message;
     WsOnClose on_close;
+    WsReplayFn replay;
 
     // Sessions are registered while alive; a registered pointer is safe to use under mu.
     mutable std::shared_mutex mu;
     std::unordered_map<detail::WsSessionBase*, std::int64_t> all;  // -> user id
     std::unordered_map<std::int64_t, std::vector<detail::WsSessionBase*>> by_workspace;
     std::unordered_map<std::int64_t, std::vector<detail::WsSessionBase*>> by_user;
+    // Subscriptions waiting for their replay; not in by_workspace until it ends.
+    std::unordered_map<std::int64_t, std::vector<std::shared_ptr<PendingSubscription>>> pending;
 
     Gauge* connections = nullptr;
     Counter* dropped_slow = nullptr;
@@ -37,6 +55,23 @@ void EraseOne(std::vector<detail::WsSessionBase*>& v, detail::WsSessionBase* s) 
         *it = v.back();
         v.pop_back();
     }
+}
+
+// Removes and returns the pending subscription of `s` to `workspace`, if any. Caller holds the
+// hub's lock exclusively.
+std::shared_ptr<PendingSubscription> TakePending(
+    std::unordered_map<std::int64_t, std::vector<std::shared_ptr<PendingSubscription>>>& pending,
+    std::int64_t workspace, detail::WsSessionBase* s) {
+    auto w = pending.find(workspace);
+    if (w == pending.end()) return nullptr;
+    auto& v = w->second;
+    auto it = std::find_if(v.begin(), v.end(), [s](const auto& p) { return p->session == s; });
+    if (it == v.end()) return nullptr;
+    auto out = std::move(*it);
+    *it = std::move(v.back());
+    v.pop_back();
+    if (v.empty()) pending.erase(w);
+    return out;
 }
 
 }  // namespace
@@ -61,15 +96,29 @@ void WsHub::SetAuthenticate(WsAuthenticate fn) { state_->authenticate = std::mov
 void WsHub::SetCanSubscribe(WsCanSubscribe fn) { state_->can_subscribe = std::move(fn); }
 void WsHub::SetOnMessage(WsOnMessage fn) { state_->on_message = std::move(fn); }
 void WsHub::SetOnClose(WsOnClose fn) { state_->on_close = std::move(fn); }
+void WsHub::SetReplay(WsReplayFn fn) { state_->replay = std::move(fn); }
 
-std::size_t WsHub::Publish(std::int64_t workspace_id, std::string json_text) {
+std::size_t WsHub::Publish(std::int64_t workspace_id, std::string json_text, std::int64_t seq) {
     if (state_->published) state_->published->Increment();
     auto text = std::make_shared<const std::string>(std::move(json_text));
     std::shared_lock lock(state_->mu);
-    auto it = state_->by_workspace.find(workspace_id);
-    if (it == state_->by_workspace.end()) return 0;
-    for (detail::WsSessionBase* s : it->second) s->SendShared(text);
-    return it->second.size();
+    std::size_t n = 0;
+    if (auto it = state_->by_workspace.find(workspace_id); it != state_->by_workspace.end()) {
+        for (detail::WsSessionBase* s : it->second) s->SendShared(text);
+        n += it->second.size();
+    }
+    if (auto it = state_->pending.find(workspace_id); it != state_->pending.end()) {
+        for (const auto& p : it->second) {
+            std::lock_guard hold(p->mu);
+            if (p->held.size() >= state_->options.max_queued_messages) {
+                p->overflowed = true;
+            } else if (!p->overflowed) {
+                p->held.emplace_back(seq, text);
+            }
+        }
+        n += it->second.size();
+    }
+    return n;
 }
 
 std::size_t WsHub::PublishToUser(std::int64_t user_id, std::string json_text) {
@@ -90,7 +139,9 @@ std::size_t WsHub::connection_count() const {
 std::size_t WsHub::subscriber_count(std::int64_t workspace_id) const {
     std::shared_lock lock(state_->mu);
     auto it = state_->by_workspace.find(workspace_id);
-    return it == state_->by_workspace.end() ? 0 : it->second.size();
+    auto p = state_->pending.find(workspace_id);
+    return (it == state_->by_workspace.end() ? 0 : it->second.size()) +
+           (p == state_->pending.end() ? 0 : p->second.size());
 }
 
 const WsOptions& WsHub::options() const { return state_->options; }
@@ -120,6 +171,7 @@ void WsHubAccess::Unregister(WsHub& hub, WsSessionBase* session) {
             EraseOne(w->second, session);
             if (w->second.empty()) st.by_workspace.erase(w);
         }
+        TakePending(st.pending, ws, session);
     }
     session->subscriptions_.clear();
     st.all.erase(it);
@@ -127,7 +179,7 @@ void WsHubAccess::Unregister(WsHub& hub, WsSessionBase* session) {
 }
 
 WsHubAccess::SubscribeResult WsHubAccess::Subscribe(WsHub& hub, WsSessionBase* session,
-                                                    std::int64_t workspace) {
+                                                    std::int64_t workspace, bool replay) {
     auto& st = *hub.state_;
     std::unique_lock lock(st.mu);
     auto& subs = session->subscriptions_;
@@ -136,8 +188,57 @@ WsHubAccess::SubscribeResult WsHubAccess::Subscribe(WsHub& hub, WsSessionBase* s
     }
     if (subs.size() >= st.options.max_subscriptions) return SubscribeResult::kTooMany;
     subs.push_back(workspace);
-    st.by_workspace[workspace].push_back(session);
+    if (replay) {
+        auto p = std::make_shared<PendingSubscription>();
+        p->session = session;
+        st.pending[workspace].push_back(std::move(p));
+    } else {
+        st.by_workspace[workspace].push_back(session);
+    }
     return SubscribeResult::kOk;
+}
+
+void WsHubAccess::FinishReplay(WsHub& hub, WsSessionBase* session, std::int64_t workspace,
+                               std::int64_t since) {
+    auto& st = *hub.state_;
+    WsReplay replay;
+    if (st.replay) {
+        try {
+            Result<WsReplay> r = st.replay(session->principal(), workspace, since);
+            if (r.ok()) {
+                replay = std::move(r).value();
+            } else {
+                log::Warn("ws.replay_failed", {{"error", r.error().message}});
+                replay.resync = true;
+            }
+        } catch (const std::exception& e) {
+            log::Error("ws.replay_failed", {{"error", e.what()}});
+            replay.resync = true;
+        }
+    }
+    const auto resync = std::make_shared<const std::string>(
+        nlohmann::json{{"type", "resync"}, {"workspace_id", workspace}}.dump());
+    if (replay.resync) {
+        session->SendShared(resync);
+    } else {
+        for (auto& f : replay.frames) {
+            session->SendShared(std::make_shared<const std::string>(std::move(f)));
+        }
+    }
+    // Publish cannot run while this holds the lock exclusively, so nothing falls between the
+    // held messages and the live ones.
+    std::unique_lock lock(st.mu);
+    auto pending = TakePending(st.pending, workspace, session);
+    if (pending == nullptr) return;  // unsubscribed or closed meanwhile
+    st.by_workspace[workspace].push_back(session);
+    std::lock_guard hold(pending->mu);
+    if (pending->overflowed) {
+        if (!replay.resync) session->SendShared(resync);
+        return;
+    }
+    for (auto& [seq, text] : pending->held) {
+        if (seq == 0 || seq > replay.through) session->SendShared(std::move(text));
+    }
 }
 
 bool WsHubAccess::Unsubscribe(WsHub& hub, WsSessionBase* session, std::int64_t workspace) {
@@ -151,6 +252,7 @@ bool WsHubAccess::Unsubscribe(WsHub& hub, WsSessionBase* session, std::int64_t w
         EraseOne(w->second, session);
         if (w->second.empty()) st.by_workspace.erase(w);
     }
+    TakePending(st.pending, workspace, session);
     return true;
 }
 

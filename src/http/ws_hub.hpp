@@ -68,12 +68,30 @@ using WsOnMessage = std::function<void(WsConnection&, const nlohmann::json& mess
 // After a connection ended (any reason). Runs on the handler pool.
 using WsOnClose = std::function<void(WsConnection&)>;
 
+// What a client that subscribes with "since" missed (see WsHub::SetReplay).
+struct WsReplay {
+    std::vector<std::string> frames;  // the missed messages, oldest first
+    // Too much was missed: the client gets {"type":"resync","workspace_id":N} instead of
+    // frames, and reloads its state.
+    bool resync = false;
+    // Every message published with 0 < seq <= through before the replay ends is one the
+    // replay covers; the hub drops it for this client. Messages above it are passed on.
+    std::int64_t through = 0;
+};
+// Reads what a client missed in `workspace` after sequence number `since`. Runs on the handler
+// pool (it may read the database). An error is answered with a resync.
+using WsReplayFn = std::function<Result<WsReplay>(const WsPrincipal&, std::int64_t workspace,
+                                                  std::int64_t since)>;
+
 // Fan-out of real-time events to WebSocket clients, and the client protocol:
 //
 //   client -> server                          server -> client
 //   {"type":"subscribe","workspace_id":7}     {"type":"subscribed","workspace_id":7}
 //                                             or
 //                                             {"type":"error","code":"not_found","workspace_id":7}
+//   {"type":"subscribe","workspace_id":7,     {"type":"subscribed","workspace_id":7}, then the
+//    "since":41}                              replay (WsReplayFn) or {"type":"resync",...},
+//                                             then live messages: none lost, none twice
 //   {"type":"unsubscribe","workspace_id":7}   {"type":"unsubscribed","workspace_id":7}
 //   {"type":"ping"}                           {"type":"pong"}   ("id" is echoed when present)
 //   anything else with a "type"               -> WsOnMessage, or
@@ -98,13 +116,19 @@ class WsHub {
     void SetCanSubscribe(WsCanSubscribe fn);
     void SetOnMessage(WsOnMessage fn);
     void SetOnClose(WsOnClose fn);
+    // Without it, "since" replays nothing.
+    void SetReplay(WsReplayFn fn);
 
     // Sends `json_text` to every connection subscribed to `workspace_id`; returns how many.
-    std::size_t Publish(std::int64_t workspace_id, std::string json_text);
+    // `seq` is the message's sequence number (0: none), which must increase from call to call
+    // among sequenced messages: while a subscriber's replay runs, its messages are held back
+    // and those the replay already covers are dropped (see WsReplay::through).
+    std::size_t Publish(std::int64_t workspace_id, std::string json_text, std::int64_t seq = 0);
     // Sends to every connection of `user_id` (subscribed or not); returns how many.
     std::size_t PublishToUser(std::int64_t user_id, std::string json_text);
 
     std::size_t connection_count() const;
+    // Subscribers of `workspace_id`, including those whose replay is still running.
     std::size_t subscriber_count(std::int64_t workspace_id) const;
     const WsOptions& options() const;
 

@@ -1,5 +1,6 @@
 #include "services/workspace_service.hpp"
 
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "secrets/token.hpp"
@@ -37,8 +38,14 @@ Status ValidateColor(const std::optional<std::string>& c) {
 }  // namespace
 
 WorkspaceService::WorkspaceService(storage::Database& db, const Clock& clock, AuditLog& audit,
-                                   AccountService& accounts, Options options)
-    : db_(db), clock_(clock), audit_(audit), accounts_(accounts), options_(options) {}
+                                   AccountService& accounts, Options options,
+                                   const events::EventBus* events)
+    : db_(db),
+      clock_(clock),
+      audit_(audit),
+      accounts_(accounts),
+      options_(options),
+      events_(events) {}
 
 Status WorkspaceService::Require(const WorkspaceAccess& a, Role role) const {
     if (!RoleAtLeast(a.membership.role, role)) {
@@ -104,9 +111,19 @@ Status WorkspaceService::ChangeRole(const WorkspaceAccess& a, UserId user, Role 
 }
 
 Status WorkspaceService::SetAvailability(const WorkspaceAccess& a, Availability availability) {
-    return db_.Write([&](Session& s) {
+    HH_RETURN_IF_ERROR(db_.Write([&](Session& s) {
         return MembershipRepository::UpdateAvailability(s, a.workspace(), a.user(), availability);
-    });
+    }));
+    if (events_ != nullptr) {
+        events::Event e;
+        e.workspace_id = a.workspace();
+        e.type = "presence.updated";
+        e.data_json = nlohmann::json{{"user_id", a.user().value()},
+                                     {"availability", AvailabilityName(availability)}}
+                          .dump();
+        events_->Publish(e);
+    }
+    return Ok();
 }
 
 Status WorkspaceService::RemoveMember(const WorkspaceAccess& a, UserId user,

@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
+#include "events/event_bus.hpp"
 #include "services/account_service.hpp"
 #include "services/audit_log.hpp"
 #include "services/principal.hpp"
@@ -36,8 +37,10 @@ public:
         std::chrono::seconds invitation_ttl{7 * 24 * 3600};
     };
 
+    // With `events`, availability changes are published as "presence.updated".
     WorkspaceService(storage::Database& db, const Clock& clock, AuditLog& audit,
-                     AccountService& accounts, Options options);
+                     AccountService& accounts, Options options,
+                     const events::EventBus* events = nullptr);
 
     Result<Workspace> Get(const WorkspaceAccess& a);
     Result<Workspace> Update(const WorkspaceAccess& a, const std::optional<std::string>& name,
@@ -45,6 +48,7 @@ public:
 
     Result<std::vector<Member>> ListMembers(const WorkspaceAccess& a);
     Status ChangeRole(const WorkspaceAccess& a, UserId user, Role role, const RequestContext& ctx);
+    // Publishes "presence.updated" {user_id, availability} once committed.
     Status SetAvailability(const WorkspaceAccess& a, Availability availability);
     Status RemoveMember(const WorkspaceAccess& a, UserId user, const RequestContext& ctx);
 
@@ -95,6 +99,7 @@ private:
     AuditLog& audit_;
     AccountService& accounts_;
     Options options_;
+    const events::EventBus* events_;
 };
 
 }  // namespace hudhud::services

@@ -30,7 +30,14 @@ class WsHubAccess {
     static void Register(WsHub& hub, WsSessionBase* session);
     static void Unregister(WsHub& hub, WsSessionBase* session);
     enum class SubscribeResult { kOk, kAlready, kTooMany };
-    static SubscribeResult Subscribe(WsHub& hub, WsSessionBase* session, std::int64_t workspace);
+    // With `replay`, messages for `workspace` are held for the session until FinishReplay.
+    static SubscribeResult Subscribe(WsHub& hub, WsSessionBase* session, std::int64_t workspace,
+                                     bool replay = false);
+    // Sends what the session missed after `since` (WsReplayFn), then the messages held since
+    // Subscribe that the replay does not cover, and makes the subscription live. Blocks (runs
+    // the replay callback): call it on the handler pool.
+    static void FinishReplay(WsHub& hub, WsSessionBase* session, std::int64_t workspace,
+                             std::int64_t since);
     static bool Unsubscribe(WsHub& hub, WsSessionBase* session, std::int64_t workspace);
     // Calls Close() on every registered session.
     static void CloseAll(WsHub& hub);
