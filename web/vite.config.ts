@@ -16,7 +16,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: apiTarget, changeOrigin: false },
+      // ws: the inbox's live updates (/api/v1/ws) go through the proxy too.
+      '/api': { target: apiTarget, changeOrigin: false, ws: true },
     },
   },
 });

@@ -269,6 +269,9 @@ export async function startMockServer({ port = 0, host = '127.0.0.1', distDir = 
       return send(res, 200, { workspace: { id: ws.id, name: ws.name, locale: ws.locale, role: mine.role } });
     }
 
+    // The inbox's lookups: the mock has no channels, so every list is empty.
+    if (m === 'GET' && sub === '/conversations') return send(res, 200, { data: [], next_cursor: null });
+    if (m === 'GET' && ['/inboxes', '/teams', '/labels'].includes(sub)) return send(res, 200, { data: [] });
     if (sub === '/contacts' && m === 'GET') {
       const list = state.contacts.filter((c) => c.workspace_id === wsId).sort((a, b) => b.created_at - a.created_at);
       return send(res, 200, paginate(list.map(({ workspace_id, ...c }) => c), url));

@@ -47,6 +47,8 @@ async function main() {
   defineTests(test);
   // The Web Chat widget needs the real server (widget API, WebSocket, frame-ancestors).
   if (!useMock) (await import('./widget.spec.mjs')).defineTests(test);
+  // The agents' inbox: a WhatsApp inbox wired to the fake Graph API that run.sh starts.
+  if (!useMock) (await import('./inbox.spec.mjs')).defineTests(test);
 
   const pw = loadPlaywright();
   if (!pw) return finish(0, 1);

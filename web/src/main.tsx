@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { App } from './app';
 import './styles/app.css';
+import './styles/inbox.css';
 
 render(<App />, document.getElementById('app')!);

@@ -63,6 +63,8 @@ export interface RequestOptions {
   /** Don't treat 401 as "session expired" (login, setup, /me probing). */
   expectUnauthenticated?: boolean;
   signal?: AbortSignal;
+  /** Send these bytes as the body (with their Content-Type) instead of JSON: file uploads. */
+  raw?: { data: Blob; type: string };
 }
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -81,7 +83,8 @@ export async function request<T>(
     Accept: 'application/json',
     'Accept-Language': acceptLanguage,
   };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.raw) headers['Content-Type'] = options.raw.type || 'application/octet-stream';
+  else if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') {
     const csrf = currentCsrf();
     if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -92,7 +95,7 @@ export async function request<T>(
     response = await fetch(`/api/v1${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: options.raw ? options.raw.data : body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
       signal: options.signal,
     });

@@ -4,6 +4,21 @@
  */
 import { request } from './client';
 import type {
+  Attachment,
+  CannedResponse,
+  ContactDetail,
+  ContactNote,
+  SearchResults,
+  Conversation,
+  ConversationCounts,
+  ConversationFilter,
+  ConversationPatch,
+  Inbox,
+  Label,
+  Message,
+  MessageTemplate,
+  OutgoingMessage,
+  Team,
   ApiToken,
   ApiTokenCreated,
   AuditEntry,
@@ -26,11 +41,26 @@ import type {
 } from './types';
 
 const enc = encodeURIComponent;
+/** The URL of an attachment's bytes (same origin, cookie-authenticated). */
+export function attachmentFileUrl(workspaceId: Id, attachmentId: Id): string {
+  return `/api/v1/workspaces/${encodeURIComponent(String(workspaceId))}/attachments/${encodeURIComponent(String(attachmentId))}/file`;
+}
+
 const ws = (id: Id) => `/workspaces/${enc(String(id))}`;
 
 function pageQuery(limit: number, cursor?: string | null): string {
   const q = new URLSearchParams({ limit: String(limit) });
   if (cursor) q.set('cursor', cursor);
+  return q.toString();
+}
+
+/** The list query for a conversation filter: only what narrows the list is sent. */
+export function conversationQuery(filter: Partial<ConversationFilter>, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams();
+  if (filter.status && filter.status !== 'all') q.set('status', filter.status);
+  if (filter.inbox_id) q.set('inbox_id', filter.inbox_id);
+  if (filter.assignee && filter.assignee !== 'all') q.set('assignee', filter.assignee);
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
   return q.toString();
 }
 
@@ -78,6 +108,72 @@ export const api = {
     request<ApiTokenCreated>('POST', `${ws(id)}/api-tokens`, { name }),
   revokeApiToken: (id: Id, tokenId: Id) =>
     request<void>('DELETE', `${ws(id)}/api-tokens/${enc(String(tokenId))}`),
+
+  listInboxes: (id: Id) => request<{ data: Inbox[] }>('GET', `${ws(id)}/inboxes`),
+  listTemplates: (id: Id, inboxId: Id) =>
+    request<{ data: MessageTemplate[] }>('GET', `${ws(id)}/inboxes/${enc(String(inboxId))}/templates`),
+  listTeams: (id: Id) => request<{ data: Team[] }>('GET', `${ws(id)}/teams`),
+  listLabels: (id: Id) => request<{ data: Label[] }>('GET', `${ws(id)}/labels`),
+
+  listConversations: (
+    id: Id,
+    filter: Partial<ConversationFilter>,
+    cursor?: string | null,
+    extra: Record<string, string> = {},
+    limit = 50,
+  ) =>
+    request<Page<Conversation>>(
+      'GET',
+      `${ws(id)}/conversations?${pageQuery(limit, cursor)}&${conversationQuery(filter, extra)}`,
+    ),
+  conversationCounts: (id: Id) => request<ConversationCounts>('GET', `${ws(id)}/conversations/counts`),
+  getConversation: (id: Id, conversationId: Id) =>
+    request<{ conversation: Conversation }>('GET', `${ws(id)}/conversations/${enc(String(conversationId))}`),
+  updateConversation: (id: Id, conversationId: Id, patch: ConversationPatch) =>
+    request<{ conversation: Conversation }>('PATCH', `${ws(id)}/conversations/${enc(String(conversationId))}`, patch),
+  addConversationLabels: (id: Id, conversationId: Id, labels: string[]) =>
+    request<{ labels: string[] }>('POST', `${ws(id)}/conversations/${enc(String(conversationId))}/labels`, {
+      labels,
+    }),
+  removeConversationLabel: (id: Id, conversationId: Id, name: string) =>
+    request<{ labels: string[] }>(
+      'DELETE',
+      `${ws(id)}/conversations/${enc(String(conversationId))}/labels/${enc(name)}`,
+    ),
+  renderCanned: (id: Id, conversationId: Id, cannedId: Id) =>
+    request<{ id: Id; short_code: string; content: string; rendered: string }>(
+      'GET',
+      `${ws(id)}/conversations/${enc(String(conversationId))}/canned-responses/${enc(String(cannedId))}/render`,
+    ),
+  listMessages: (id: Id, conversationId: Id, cursor?: string | null, limit = 30) =>
+    request<Page<Message>>(
+      'GET',
+      `${ws(id)}/conversations/${enc(String(conversationId))}/messages?${pageQuery(limit, cursor)}`,
+    ),
+  sendMessage: (id: Id, conversationId: Id, body: OutgoingMessage) =>
+    request<{ message: Message }>('POST', `${ws(id)}/conversations/${enc(String(conversationId))}/messages`, body),
+  markRead: (id: Id, conversationId: Id) =>
+    request<{ ok: boolean }>('POST', `${ws(id)}/conversations/${enc(String(conversationId))}/read`),
+  uploadAttachment: (id: Id, file: File) =>
+    request<{ attachment: Attachment }>(
+      'POST',
+      `${ws(id)}/attachments?filename=${enc(file.name || 'file')}`,
+      undefined,
+      { raw: { data: file, type: file.type } },
+    ),
+  searchCanned: (id: Id, search: string) =>
+    request<{ data: CannedResponse[] }>('GET', `${ws(id)}/canned-responses?search=${enc(search)}`),
+  search: (id: Id, q: string) =>
+    request<SearchResults>('GET', `${ws(id)}/search?q=${enc(q)}&limit=20`),
+
+  getContact: (id: Id, contactId: Id) =>
+    request<{ contact: ContactDetail }>('GET', `${ws(id)}/contacts/${enc(String(contactId))}`),
+  updateContact: (id: Id, contactId: Id, patch: { custom_attributes?: Record<string, unknown>; name?: string }) =>
+    request<{ contact: ContactDetail }>('PATCH', `${ws(id)}/contacts/${enc(String(contactId))}`, patch),
+  listContactNotes: (id: Id, contactId: Id) =>
+    request<{ data: ContactNote[] }>('GET', `${ws(id)}/contacts/${enc(String(contactId))}/notes`),
+  addContactNote: (id: Id, contactId: Id, content: string) =>
+    request<{ note: ContactNote }>('POST', `${ws(id)}/contacts/${enc(String(contactId))}/notes`, { content }),
 
   listAuditLog: (id: Id, cursor?: string | null) =>
     request<Page<AuditEntry>>('GET', `${ws(id)}/audit-log?${pageQuery(50, cursor)}`),

@@ -129,3 +129,184 @@ export interface WorkspacePatch {
   name?: string;
   locale?: Locale;
 }
+
+/* ---------- Inbox: conversations, messages, contacts, lookups (docs/api.md) ---------- */
+
+export type ChannelKind = 'whatsapp' | 'messenger' | 'instagram' | 'telegram' | 'tiktok' | 'webchat' | 'api' | (string & {});
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved' | (string & {});
+export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent' | (string & {});
+export type DeliveryStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | (string & {});
+
+export interface Inbox {
+  id: Id;
+  name: string;
+  channel_kind: ChannelKind;
+  status: string;
+}
+
+export interface ContactSummary {
+  id: Id;
+  name: string | null;
+  email?: string | null;
+  phone_e164?: string | null;
+  avatar_url?: string | null;
+}
+
+export interface AttachmentRef {
+  id: Id;
+  kind: string;
+  mime_type: string;
+  file_name: string;
+  size_bytes: number;
+}
+
+export interface Message {
+  id: Id;
+  conversation_id: Id;
+  inbox_id: Id;
+  direction: 'incoming' | 'outgoing' | (string & {});
+  sender_kind: 'contact' | 'agent' | 'bot' | 'system' | (string & {});
+  sender_id: Id | null;
+  private: boolean;
+  content: string;
+  content_type: string;
+  content_attributes: { attachments?: AttachmentRef[]; [key: string]: unknown } | null;
+  status: DeliveryStatus;
+  external_id: string | null;
+  reply_to_id: Id | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Micros;
+  updated_at: Micros;
+}
+
+export interface Conversation {
+  id: Id;
+  inbox_id: Id;
+  contact_id: Id;
+  status: ConversationStatus;
+  assignee_id: Id | null;
+  unread_count: number;
+  last_activity_at: Micros;
+  last_incoming_at: Micros | null;
+  reply_window_ends_at?: Micros | null;
+  created_at: Micros;
+  /** Optional fields: present when the server has the feature (filters, teams, labels, priority). */
+  team_id?: Id | null;
+  priority?: Priority | null;
+  labels?: string[];
+  snoozed_until?: Micros | null;
+  contact?: ContactSummary | null;
+  last_message?: Message | null;
+  channel_kind?: ChannelKind;
+}
+
+export interface ConversationFilter {
+  status: ConversationStatus | 'all';
+  inbox_id: string;
+  assignee: 'me' | 'unassigned' | 'all';
+}
+
+/** GET /conversations/counts. */
+export interface ConversationCounts {
+  by_status?: Partial<Record<string, number>>;
+  by_inbox?: Record<string, number>;
+  mine?: number;
+  unassigned?: number;
+  unread?: { mine?: number; unassigned?: number };
+}
+
+export interface ContactIdentity {
+  id: Id;
+  inbox_id: Id;
+  external_id: string;
+  created_at: Micros;
+}
+
+export interface ContactDetail {
+  id: Id;
+  name: string | null;
+  email: string | null;
+  phone_e164: string | null;
+  avatar_url?: string | null;
+  locale?: string | null;
+  custom_attributes?: Record<string, unknown> | null;
+  created_at: Micros;
+  last_activity_at?: Micros | null;
+  identities?: ContactIdentity[];
+}
+
+export interface ContactNote {
+  id: Id;
+  contact_id: Id;
+  author_id: Id | null;
+  content: string;
+  created_at: Micros;
+}
+
+export interface Team {
+  id: Id;
+  name: string;
+  member_ids?: Id[];
+}
+
+export interface Label {
+  id: Id;
+  name: string;
+  color?: string | null;
+}
+
+export interface CannedResponse {
+  id: Id;
+  short_code: string;
+  content: string;
+}
+
+export interface TemplateComponent {
+  type: string;
+  format?: string;
+  text?: string;
+  [key: string]: unknown;
+}
+
+export interface MessageTemplate {
+  id: Id;
+  name: string;
+  language: string;
+  category: string;
+  status: string;
+  components: TemplateComponent[];
+}
+
+export interface Attachment {
+  id: Id;
+  kind: string;
+  mime_type: string;
+  file_name: string;
+  size_bytes: number;
+  status: string;
+}
+
+/** What POST …/conversations/{id}/messages accepts (the shapes the dashboard sends). */
+export interface OutgoingMessage {
+  content?: string;
+  private?: boolean;
+  reply_to_id?: Id;
+  attachment_id?: Id;
+  template?: { name: string; language: string; components?: unknown[] };
+}
+
+/** GET /search: messages (notes included) and contacts matching every word. */
+export interface SearchResults {
+  messages: Message[];
+  contacts: ContactDetail[];
+  next_cursor: string | null;
+}
+
+export interface ConversationPatch {
+  status?: ConversationStatus;
+  snoozed_until?: Micros | null;
+  priority?: Priority;
+  assignee_id?: Id | null;
+  team_id?: Id | null;
+}

@@ -31,7 +31,11 @@ export function AppShell({
     if (workspace) rememberWorkspace(workspace.id);
   }, [workspace?.id]);
 
-  // Title and focus follow navigation, so screen-reader users hear where they landed.
+  // Title and focus follow navigation, so screen-reader users hear where they landed. Moving
+  // within a screen (the inbox opening another conversation: only `rest` changes) keeps focus
+  // where the screen put it.
+  const screenKey = `${match?.params.ws ?? ''}:${route?.path ?? location.path}`;
+  const lastScreen = useRef(screenKey);
   useEffect(() => {
     const label = route ? t(route.label) : t('shell.notFoundTitle');
     document.title = workspace ? `${label} · ${workspace.name} · ${t('app.name')}` : t('app.name');
@@ -39,6 +43,9 @@ export function AppShell({
       firstRender.current = false;
       return;
     }
+    const sameScreen = lastScreen.current === screenKey;
+    lastScreen.current = screenKey;
+    if (sameScreen && rest) return;
     document.querySelector<HTMLElement>('[data-page-title]')?.focus({ preventScroll: true });
   }, [location.path, lang, workspace?.name]);
 
