@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 
@@ -24,9 +25,13 @@
 #include "jobs/worker_pool.hpp"
 #include "log/log.hpp"
 #include "media/media_store.hpp"
+#include "realtime/event_fanout.hpp"
+#include "realtime/journal_writer.hpp"
 #include "secrets/master_key.hpp"
 #include "services/account_service.hpp"
 #include "services/audit_log.hpp"
+#include "services/canned_response_service.hpp"
+#include "services/inbox_routing.hpp"
 #include "events/event_bus.hpp"
 #include "net/http_client.hpp"
 #include "services/contact_service.hpp"
@@ -37,9 +42,11 @@
 #include "services/inbox_service.hpp"
 #include "services/login_throttle.hpp"
 #include "services/media_service.hpp"
+#include "services/search_service.hpp"
 #include "services/webchat_service.hpp"
 #include "services/webhook_service.hpp"
 #include "services/workspace_service.hpp"
+#include "storage/postgres/postgres_listener.hpp"
 #include "storage/repositories/auth_repository.hpp"
 
 namespace hudhud::app {
@@ -85,6 +92,9 @@ struct App::Parts {
     events::EventBus events;
     std::unique_ptr<net::HttpClient> http_client;
     std::unique_ptr<services::ConversationService> conversations;
+    std::unique_ptr<services::SearchService> search;
+    std::unique_ptr<services::CannedResponseService> canned;
+    std::unique_ptr<services::InboxRoutingService> routing;
     std::unique_ptr<services::OutboundMessageService> outbound;
     std::unique_ptr<services::TemplateService> templates;
     std::unique_ptr<services::InboundMessageService> inbound;
@@ -95,12 +105,100 @@ struct App::Parts {
     std::unique_ptr<http::api::ApiServices> api;
     http::MetricsRegistry metrics;
     std::unique_ptr<http::WsHub> ws_hub;
+    // Real time: the event journal, its fan-out to ws_hub, and other nodes' commits.
+    std::unique_ptr<realtime::EventFanout> fanout;
+    std::unique_ptr<realtime::JournalWriter> journal;
+    std::unique_ptr<storage::postgres::PostgresListener> journal_listener;
     // Web Chat (declared before the server, which must stop first).
     std::unique_ptr<services::WebChatService> webchat;
     std::unique_ptr<http::WsHub> widget_hub;
     std::unique_ptr<http::api::WidgetGateway> widget;
     std::unique_ptr<http::Server> server;
 };
+
+namespace {
+
+constexpr std::string_view kJournalPruneJob = "realtime.journal_prune";
+
+// Real time (docs/decisions/0005-realtime-journal.md): committed events get their sequence
+// number in the event journal and reach this node's agents from there, whichever node made
+// them; typing goes out live only. Other nodes' commits arrive by LISTEN/NOTIFY on PostgreSQL.
+// A client subscribing with "since" is replayed what it missed.
+Status WireRealtime(App::Parts& p) {
+    p.fanout = std::make_unique<realtime::EventFanout>(
+        *p.db,
+        [hub = p.ws_hub.get()](const realtime::JournalEntry& e) {
+            if (hub->subscriber_count(e.workspace_id.value()) == 0) return;
+            hub->Publish(e.workspace_id.value(),
+                         realtime::EventFrame(e.type, e.workspace_id, e.seq, e.data_json), e.seq);
+        },
+        realtime::EventFanout::Options{});
+    if (p.db->dialect() == storage::Dialect::kPostgres) {
+        // Listening starts before the cursor is read, so no commit falls in between.
+        auto* fanout = p.fanout.get();
+        HH_ASSIGN_OR_RETURN(
+            p.journal_listener,
+            storage::postgres::PostgresListener::Start(
+                {.conninfo = p.config.DatabaseUrl(), .channel = realtime::kNotifyChannel},
+                [fanout](std::string_view payload) {
+                    std::int64_t seq = 0;
+                    std::from_chars(payload.data(), payload.data() + payload.size(), seq);
+                    Status st = fanout->CatchUp(seq);
+                    if (!st.ok()) {
+                        log::Error("realtime.catch_up_failed", {{"error", st.error().message}});
+                    }
+                },
+                [fanout] {
+                    Status st = fanout->CatchUp();
+                    if (!st.ok()) {
+                        log::Error("realtime.catch_up_failed", {{"error", st.error().message}});
+                    }
+                }));
+    }
+    HH_RETURN_IF_ERROR(p.fanout->Start());
+    p.journal = std::make_unique<realtime::JournalWriter>(
+        *p.db, p.clock,
+        [fanout = p.fanout.get()](const realtime::AppendResult& r) { fanout->OnAppended(r); },
+        realtime::JournalWriter::Options{});
+    p.journal->Start();
+    p.events.Subscribe([hub = p.ws_hub.get(), journal = p.journal.get()](const events::Event& e) {
+        if (!realtime::IsEphemeral(e.type)) {
+            journal->Append(e);
+            return;
+        }
+        if (hub->subscriber_count(e.workspace_id.value()) == 0) return;
+        hub->Publish(e.workspace_id.value(),
+                     realtime::EventFrame(e.type, e.workspace_id, 0, e.data_json));
+    });
+    p.ws_hub->SetReplay([fanout = p.fanout.get()](const http::WsPrincipal&, std::int64_t ws,
+                                                  std::int64_t since) -> Result<http::WsReplay> {
+        HH_ASSIGN_OR_RETURN(auto replay, fanout->ReplayAfter(WorkspaceId(ws), since));
+        http::WsReplay out;
+        out.resync = replay.resync;
+        out.through = replay.through;
+        out.frames.reserve(replay.entries.size());
+        for (const auto& e : replay.entries) {
+            out.frames.push_back(realtime::EventFrame(e.type, e.workspace_id, e.seq, e.data_json));
+        }
+        return out;
+    });
+
+    // The journal keeps a day: enough for any reconnect; older clients resync.
+    p.workers->Register(std::string(kJournalPruneJob), [db = p.db.get(), &clock = p.clock](
+                                                           const jobs::JobContext&) -> Status {
+        auto n = db->WriteValue([&](storage::Session& s) {
+            return realtime::EventJournal::Prune(s, clock.Now() - std::chrono::hours(24));
+        });
+        if (!n.ok()) return n.error();
+        return Ok();
+    });
+    HH_RETURN_IF_ERROR(p.jobs->SchedulePeriodic(WorkspaceId(0), std::string(kJournalPruneJob),
+                                                "{}", std::chrono::minutes(10),
+                                                std::string(kJournalPruneJob)));
+    return Ok();
+}
+
+}  // namespace
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 
@@ -109,6 +207,8 @@ App::~App() {
     if (parts_->server) parts_->server->Stop();
     if (parts_->webhooks) parts_->webhooks->Stop();
     if (parts_->workers) parts_->workers->Stop();
+    if (parts_->journal_listener) parts_->journal_listener->Stop();
+    if (parts_->journal) parts_->journal->Stop();
     if (parts_->db) parts_->db->Close();
 }
 
@@ -143,7 +243,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
     p->accounts = std::make_unique<services::AccountService>(*p->db, p->clock, *p->audit,
                                                              *p->throttle, ao);
     p->workspaces = std::make_unique<services::WorkspaceService>(
-        *p->db, p->clock, *p->audit, *p->accounts, services::WorkspaceService::Options{});
+        *p->db, p->clock, *p->audit, *p->accounts, services::WorkspaceService::Options{},
+        &p->events);
     p->contacts = std::make_unique<services::ContactService>(*p->db, p->clock, *p->audit);
     p->inboxes =
         std::make_unique<services::InboxService>(*p->db, p->clock, *p->audit, *p->keyring,
@@ -165,10 +266,22 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
     });
     HH_RETURN_IF_ERROR(p->adapters.Register(std::make_unique<channels::whatsapp::WhatsAppAdapter>()));
     p->inbound = std::make_unique<services::InboundMessageService>(*p->db, p->clock, &p->events);
+    // Search: rows older than the index get indexed before the server answers.
+    p->search = std::make_unique<services::SearchService>(*p->db);
+    HH_RETURN_IF_ERROR(p->search->Backfill());
 
     // Outbound: agent replies, read receipts and template sync, through the platforms' APIs.
     p->http_client = std::make_unique<net::HttpClient>();
-    p->conversations = std::make_unique<services::ConversationService>(*p->db);
+    // The shared inbox: conversation actions (snoozes reopen through a job), canned responses
+    // and who works each inbox.
+    p->conversations = std::make_unique<services::ConversationService>(
+        *p->db, p->clock, *p->audit, p->jobs.get(), &p->events);
+    p->workers->Register(std::string(services::ConversationService::kUnsnoozeJob),
+                         [c = p->conversations.get()](const jobs::JobContext& job) {
+                             return c->ProcessUnsnooze(job);
+                         });
+    p->canned = std::make_unique<services::CannedResponseService>(*p->db, p->clock, *p->audit);
+    p->routing = std::make_unique<services::InboxRoutingService>(*p->db, *p->audit);
     services::OutboundMessageService::Options oo;
     oo.graph_api_url = config.graph_api_url;
     oo.graph_api_version = config.graph_api_version;
@@ -230,6 +343,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
                                             *p->inboxes, *p->jobs, *p->conversations,
                                             *p->outbound, *p->templates, config.PublicUrl()});
     p->api->media = p->media.get();
+    p->api->search = p->search.get();
+    p->api->canned = p->canned.get();
+    p->api->routing = p->routing.get();
     http::Router router;
     router.Get("/healthz",
                [](http::Request&) { return http::Response::Json(200, {{"status", "ok"}}); },
@@ -278,15 +394,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
                accounts->Authorize(*principal, WorkspaceId(ws), Role::kAgent).ok();
     });
 
-    // Committed events reach the agents following the workspace:
-    // {"type":"event","event":"message.created","workspace_id":7,"data":{...}}.
-    p->events.Subscribe([hub = p->ws_hub.get()](const events::Event& e) {
-        if (hub->subscriber_count(e.workspace_id.value()) == 0) return;
-        std::string frame = R"({"type":"event","event":)" + nlohmann::json(e.type).dump() +
-                            R"(,"workspace_id":)" + std::to_string(e.workspace_id.value()) +
-                            R"(,"data":)" + e.data_json + "}";
-        hub->Publish(e.workspace_id.value(), std::move(frame));
-    });
+    HH_RETURN_IF_ERROR(WireRealtime(*p));
 
     // Web Chat: the public widget API and frame, the visitors' WebSocket hub fed from the event
     // bus, offline detection from the agents' hub, and agents' typing published for visitors:
@@ -385,6 +493,8 @@ Status App::Run() {
     p.server->Stop();
     p.webhooks->Stop();
     p.workers->Stop();
+    if (p.journal_listener) p.journal_listener->Stop();
+    p.journal->Stop();
     p.db->Close();
     log::Info("server.stopped");
     log::Flush();

@@ -52,6 +52,7 @@ class WsTest : public ::testing::Test {
             }
         });
         hub_->SetOnClose([this](WsConnection&) { ++closed_; });
+        if (replay_) hub_->SetReplay(replay_);
         Router router;
         router.Get("/healthz", [](Request&) { return Response::Text(200, "ok"); },
                    {.inline_handler = true});
@@ -93,6 +94,7 @@ class WsTest : public ::testing::Test {
     std::mutex mu_;
     std::vector<std::string> seen_;
     std::atomic<int> closed_{0};
+    WsReplayFn replay_;
 };
 
 TEST_F(WsTest, RefusedAuthenticationIs401WithoutUpgrade) {
@@ -163,6 +165,103 @@ TEST_F(WsTest, SubscribeIsCheckedAndValidated) {
     EXPECT_EQ((*a->ReadJson())["code"], "invalid_message");
     ASSERT_TRUE(a->SendJson({{"no_type", 1}}).ok());
     EXPECT_EQ((*a->ReadJson())["code"], "invalid_message");
+}
+
+// Reads text frames until none arrives for a moment.
+std::vector<nlohmann::json> Drain(testing::TestWsClient& c) {
+    std::vector<nlohmann::json> out;
+    while (true) {
+        auto r = c.ReadJson(300ms);
+        if (!r.ok()) return out;
+        out.push_back(std::move(*r));
+    }
+}
+
+std::string Seq(std::int64_t n) { return nlohmann::json{{"seq", n}}.dump(); }
+
+TEST_F(WsTest, SubscribeWithSinceReplaysThenHeldLiveMessagesWithoutGapOrDuplicate) {
+    std::atomic<std::int64_t> since_seen{-1};
+    replay_ = [this, &since_seen](const WsPrincipal& p, std::int64_t ws,
+                                  std::int64_t since) -> Result<WsReplay> {
+        EXPECT_EQ(p.user_id, 1);
+        since_seen = since;
+        // Published while the replay reads: 3 is also in the replay, 5 is not, typing has no
+        // number. They wait for the replay to be sent.
+        hub_->Publish(ws, Seq(3), 3);
+        hub_->Publish(ws, Seq(5), 5);
+        hub_->Publish(ws, R"({"typing":true})");
+        EXPECT_EQ(hub_->subscriber_count(ws), 1u);
+        return WsReplay{.frames = {Seq(3), Seq(4)}, .resync = false, .through = 4};
+    };
+    Start();
+    auto a = Connect(1);
+    ASSERT_TRUE(a->SendJson({{"type", "subscribe"}, {"workspace_id", 11}, {"since", 2}}).ok());
+    auto sub = a->ReadJson();
+    ASSERT_TRUE(sub.ok());
+    EXPECT_EQ((*sub)["type"], "subscribed");
+    std::vector<nlohmann::json> want = {{{"seq", 3}}, {{"seq", 4}}, {{"seq", 5}},
+                                        {{"typing", true}}};
+    EXPECT_EQ(Drain(*a), want);
+    EXPECT_EQ(since_seen.load(), 2);
+    // Live now.
+    EXPECT_EQ(hub_->Publish(11, Seq(6), 6), 1u);
+    EXPECT_EQ(Drain(*a), (std::vector<nlohmann::json>{{{"seq", 6}}}));
+
+    // Subscribing again with "since" while live replays nothing.
+    since_seen = -1;
+    ASSERT_TRUE(a->SendJson({{"type", "subscribe"}, {"workspace_id", 11}, {"since", 0}}).ok());
+    EXPECT_EQ(Drain(*a), (std::vector<nlohmann::json>{{{"type", "subscribed"},
+                                                       {"workspace_id", 11}}}));
+    EXPECT_EQ(since_seen.load(), -1);
+
+    // "since" must be a non-negative integer; nothing is subscribed then.
+    ASSERT_TRUE(a->SendJson({{"type", "subscribe"}, {"workspace_id", 21}, {"since", -1}}).ok());
+    EXPECT_EQ((*a->ReadJson())["code"], "invalid_message");
+    ASSERT_TRUE(a->SendJson({{"type", "subscribe"}, {"workspace_id", 21}, {"since", "7"}}).ok());
+    EXPECT_EQ((*a->ReadJson())["code"], "invalid_message");
+    EXPECT_EQ(hub_->subscriber_count(21), 0u);
+}
+
+TEST_F(WsTest, ReplayThatCannotBeServedIsAResync) {
+    std::atomic<int> calls{0};
+    replay_ = [this, &calls](const WsPrincipal&, std::int64_t ws,
+                             std::int64_t) -> Result<WsReplay> {
+        if (++calls == 1) {
+            hub_->Publish(ws, Seq(7), 7);
+            return WsReplay{.frames = {}, .resync = true, .through = 6};
+        }
+        return Error::Unavailable("database down");
+    };
+    Start();
+    auto a = Connect(1);
+    ASSERT_TRUE(a->SendJson({{"type", "subscribe"}, {"workspace_id", 11}, {"since", 2}}).ok());
+    std::vector<nlohmann::json> want = {{{"type", "subscribed"}, {"workspace_id", 11}},
+                                        {{"type", "resync"}, {"workspace_id", 11}},
+                                        {{"seq", 7}}};
+    EXPECT_EQ(Drain(*a), want);
+    ASSERT_TRUE(a->SendJson({{"type", "subscribe"}, {"workspace_id", 21}, {"since", 2}}).ok());
+    want = {{{"type", "subscribed"}, {"workspace_id", 21}},
+            {{"type", "resync"}, {"workspace_id", 21}}};
+    EXPECT_EQ(Drain(*a), want);
+    EXPECT_EQ(hub_->Publish(21, Seq(8), 8), 1u);
+    EXPECT_EQ(Drain(*a), (std::vector<nlohmann::json>{{{"seq", 8}}}));
+}
+
+TEST_F(WsTest, TooManyMessagesHeldDuringAReplayIsAResync) {
+    replay_ = [this](const WsPrincipal&, std::int64_t ws, std::int64_t) -> Result<WsReplay> {
+        for (int i = 1; i <= 20; ++i) hub_->Publish(ws, Seq(i), i);
+        return WsReplay{.frames = {}, .resync = false, .through = 0};
+    };
+    WsOptions o;
+    o.max_queued_messages = 8;
+    Start(o);
+    auto a = Connect(1);
+    ASSERT_TRUE(a->SendJson({{"type", "subscribe"}, {"workspace_id", 11}, {"since", 0}}).ok());
+    std::vector<nlohmann::json> want = {{{"type", "subscribed"}, {"workspace_id", 11}},
+                                        {{"type", "resync"}, {"workspace_id", 11}}};
+    EXPECT_EQ(Drain(*a), want);
+    EXPECT_EQ(hub_->Publish(11, Seq(21), 21), 1u);
+    EXPECT_EQ(Drain(*a), (std::vector<nlohmann::json>{{{"seq", 21}}}));
 }
 
 TEST_F(WsTest, PingAndCustomMessages) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "services/inbox_routing.hpp"
 #include "services/media_service.hpp"
 #include "services/message_events.hpp"
 #include "storage/repositories/contact_repository.hpp"
@@ -226,6 +227,8 @@ private:
             conversation = created.id;
             conversations_.push_back(created.id);
             ++out_.conversations_created;
+            // Shared inbox (issue 4): round-robin auto-assignment, when the inbox enables it.
+            HH_RETURN_IF_ERROR(AutoAssignNewConversation(s_, ws_, inbox_, created.id, now_));
         }
         if (reply_to && !reply_to->empty()) {
             HH_ASSIGN_OR_RETURN(nm.reply_to_id, ConversationRepository::FindMessageByExternalId(

@@ -4,6 +4,7 @@
 
 #include "channels/webchat/webchat_settings.hpp"
 #include "secrets/token.hpp"
+#include "services/inbox_routing.hpp"
 #include "storage/repositories/inbox_repository.hpp"
 
 namespace hudhud::services {
@@ -25,6 +26,10 @@ Status ValidateInput(const InboxInput& in) {
     }
     if (in.settings_json && in.settings_json->size() > 64 * 1024) {
         return Error::InvalidArgument("settings is too large");
+    }
+    if (in.settings_json) {
+        auto auto_assignment = ParseAutoAssignment(*in.settings_json);
+        if (!auto_assignment.ok()) return std::move(auto_assignment).error();
     }
     if (in.credentials_json && in.credentials_json->size() > 16 * 1024) {
         return Error::InvalidArgument("credentials is too large");

@@ -54,7 +54,12 @@ nlohmann::json ConversationJson(const storage::ConversationRow& c) {
             {"inbox_id", c.inbox_id.value()},
             {"contact_id", c.contact_id.value()},
             {"status", c.status},
+            {"snoozed_until", c.snoozed_until ? nlohmann::json(ToMicros(*c.snoozed_until))
+                                              : nlohmann::json(nullptr)},
             {"assignee_id", Opt(c.assignee_id)},
+            {"team_id", Opt(c.team_id)},
+            {"priority", c.priority},
+            {"labels", c.labels},
             {"unread_count", c.unread_count},
             {"last_activity_at", ToMicros(c.last_activity_at)},
             {"last_incoming_at", c.last_incoming_at ? nlohmann::json(ToMicros(*c.last_incoming_at))
@@ -110,6 +115,11 @@ void PublishCommitted(storage::Database& db, const events::EventBus& bus, Worksp
         e.inbox_id = c.inbox_id;
         e.conversation_id = c.id;
         bus.Publish(e);
+        // A new conversation has an assignee only from auto-assignment.
+        if (c.assignee_id) {
+            e.type = "conversation.assigned";
+            bus.Publish(e);
+        }
     }
     for (const auto& [type, m] : messages) PublishMessage(bus, type, m);
 }

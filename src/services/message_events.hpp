@@ -27,7 +27,8 @@ nlohmann::json ConversationJson(const storage::ConversationRow& c);
 void PublishMessage(const events::EventBus& bus, std::string_view type, const Message& m);
 
 // Reads back what a committed transaction changed and publishes conversation.created,
-// message.created and message.updated events, in that order. Best effort: a read that fails is
+// message.created and message.updated events, in that order (a new conversation that was
+// auto-assigned also gets conversation.assigned). Best effort: a read that fails is
 // logged and skipped (the data is committed; clients re-sync on reconnect).
 void PublishCommitted(storage::Database& db, const events::EventBus& bus, WorkspaceId ws,
                       const std::vector<ConversationId>& conversations,

@@ -12,6 +12,7 @@ void RegisterApiRoutes(Router& router, ApiAuth& auth, ApiServices& s) {
     RegisterInboxRoutes(router, auth, s);
     RegisterJobRoutes(router, auth, s);
     if (s.media != nullptr) RegisterAttachmentRoutes(router, auth, *s.media);
+    if (s.search != nullptr) RegisterSearchRoutes(router, auth, *s.search);
     RegisterConversationRoutes(router, auth, s);
 }
 
