@@ -1,5 +1,6 @@
 #include "services/inbound_message_service.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "services/inbox_routing.hpp"
@@ -74,7 +75,8 @@ public:
              Changes& changes)
         : s_(s), ws_(ws), inbox_(inbox), now_(now), out_(out), created_(changes.created),
           created_rows_(changes.created_rows),
-          updated_(changes.updated), conversations_(changes.conversations) {}
+          updated_(changes.updated), conversations_(changes.conversations),
+          reopened_(changes.reopened) {}
 
     Status operator()(const channels::InboundMessage& m) {
         std::string content;
@@ -202,6 +204,7 @@ private:
         }
         storage::ResolvedContact contact;
         std::optional<ConversationId> active = known.active_conversation;
+        std::string active_status = known.active_status;
         if (known.contact && (!sender.secondary_id || known.secondary_id == sender.secondary_id)) {
             contact = storage::ResolvedContact{*known.contact, *known.identity, false};
         } else {
@@ -214,10 +217,16 @@ private:
             HH_ASSIGN_OR_RETURN(auto found, ConversationRepository::FindActive(
                                                 s_, ws_, inbox_, contact.contact_id));
             active = found ? std::optional<ConversationId>(found->id) : std::nullopt;
+            active_status = found ? found->status : "";
         }
         ConversationId conversation;
         if (active) {
             conversation = *active;
+            // NoteIncoming reopens it; agents see that as conversation.updated.
+            if ((active_status == "snoozed" || active_status == "pending") &&
+                std::find(reopened_.begin(), reopened_.end(), conversation) == reopened_.end()) {
+                reopened_.push_back(conversation);
+            }
         } else {
             std::optional<std::string> ref;
             if (!referral.empty()) ref = referral;
@@ -262,6 +271,7 @@ private:
     std::vector<Message>& created_rows_;
     std::vector<MessageId>& updated_;
     std::vector<ConversationId>& conversations_;
+    std::vector<ConversationId>& reopened_;
 };
 
 }  // namespace
@@ -298,7 +308,8 @@ void InboundMessageService::AfterCommit(WorkspaceId ws, const IngestSummary& sum
     if (events_ != nullptr) {
         // New messages are published as they were stored; statuses and new conversations are
         // read back.
-        PublishCommitted(db_, *events_, ws, changes.conversations, {}, changes.updated);
+        PublishCommitted(db_, *events_, ws, changes.conversations, {}, changes.updated,
+                         changes.reopened);
         for (const auto& m : changes.created_rows) PublishMessage(*events_, "message.created", m);
     }
 }

@@ -31,6 +31,8 @@ struct IngestChanges {
     std::vector<Message> created_rows;  // the same messages as stored (published as they are)
     std::vector<MessageId> updated;
     std::vector<ConversationId> conversations;
+    // Existing conversations the customer's message reopened (snoozed or pending before).
+    std::vector<ConversationId> reopened;
 };
 
 // Turns the normalized events of one webhook delivery into contacts, conversations and

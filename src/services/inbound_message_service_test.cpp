@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "channels/whatsapp/whatsapp_webhook.hpp"
+#include "events/event_bus.hpp"
 #include "storage/repositories/conversation_repository.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
 
@@ -170,6 +172,42 @@ TEST_F(InboundMessageServiceTest, WorkspacesNeverMix) {
     EXPECT_EQ(Count(*db_, "SELECT count(*) FROM messages m JOIN conversations c ON c.id = "
                           "m.conversation_id WHERE m.workspace_id <> c.workspace_id"),
               0);
+}
+
+TEST_F(InboundMessageServiceTest, ACustomerMessageReopeningASnoozedConversationIsPublished) {
+    events::EventBus bus;
+    std::vector<events::Event> seen;
+    bus.Subscribe([&](const events::Event& e) { seen.push_back(e); });
+    InboundMessageService with_events(*db_, clock_, &bus);
+    auto events = channels::whatsapp::ParseWebhook(Fixture("text.json"));
+    ASSERT_TRUE(events.ok());
+    ASSERT_TRUE(with_events.Ingest(WorkspaceId(1), InboxId(1), *events).ok());
+    ASSERT_EQ(Count(*db_, "SELECT count(*) FROM conversations"), 1);
+    ASSERT_TRUE(db_->Write([](Session& s) -> Status {
+                       HH_RETURN_IF_ERROR(s.Exec("UPDATE conversations SET status = 'snoozed', "
+                                                 "snoozed_until = 4102444800000000"));
+                       return Ok();
+                   })
+                    .ok());
+    seen.clear();
+    // The customer writes again (a new message id): the conversation reopens, and says so.
+    auto again = channels::whatsapp::ParseWebhook(Fixture("image.json"));
+    ASSERT_TRUE(again.ok());
+    ASSERT_TRUE(with_events.Ingest(WorkspaceId(1), InboxId(1), *again).ok());
+    std::vector<std::string> types;
+    for (const auto& e : seen) types.push_back(e.type);
+    ASSERT_NE(std::find(types.begin(), types.end(), "conversation.updated"), types.end())
+        << ::testing::PrintToString(types);
+    for (const auto& e : seen) {
+        if (e.type != "conversation.updated") continue;
+        EXPECT_NE(e.data_json.find("\"status\":\"open\""), std::string::npos) << e.data_json;
+    }
+    // Writing again to an open conversation changes no conversation state.
+    seen.clear();
+    auto third = channels::whatsapp::ParseWebhook(Fixture("document.json"));
+    ASSERT_TRUE(third.ok());
+    ASSERT_TRUE(with_events.Ingest(WorkspaceId(1), InboxId(1), *third).ok());
+    for (const auto& e : seen) EXPECT_NE(e.type, "conversation.updated");
 }
 
 }  // namespace

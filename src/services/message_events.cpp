@@ -81,16 +81,26 @@ void PublishMessage(const events::EventBus& bus, std::string_view type, const Me
 void PublishCommitted(storage::Database& db, const events::EventBus& bus, WorkspaceId ws,
                       const std::vector<ConversationId>& conversations,
                       const std::vector<MessageId>& created,
-                      const std::vector<MessageId>& updated) {
-    if (conversations.empty() && created.empty() && updated.empty()) return;
+                      const std::vector<MessageId>& updated,
+                      const std::vector<ConversationId>& changed_conversations) {
+    if (conversations.empty() && created.empty() && updated.empty() &&
+        changed_conversations.empty()) {
+        return;
+    }
     std::vector<storage::ConversationRow> convs;
+    std::vector<storage::ConversationRow> changed;
     std::vector<std::pair<std::string_view, Message>> messages;
     Status st = db.Read([&](storage::Session& s) -> Status {
         convs.clear();
+        changed.clear();
         messages.clear();
         for (auto id : conversations) {
             HH_ASSIGN_OR_RETURN(auto c, storage::ConversationRepository::Get(s, ws, id));
             convs.push_back(std::move(c));
+        }
+        for (auto id : changed_conversations) {
+            HH_ASSIGN_OR_RETURN(auto c, storage::ConversationRepository::Get(s, ws, id));
+            changed.push_back(std::move(c));
         }
         for (auto id : created) {
             HH_ASSIGN_OR_RETURN(auto m, storage::ConversationRepository::GetMessage(s, ws, id));
@@ -120,6 +130,15 @@ void PublishCommitted(storage::Database& db, const events::EventBus& bus, Worksp
             e.type = "conversation.assigned";
             bus.Publish(e);
         }
+    }
+    for (const auto& c : changed) {
+        events::Event e;
+        e.workspace_id = ws;
+        e.type = "conversation.updated";
+        e.data_json = Dump(ConversationJson(c));
+        e.inbox_id = c.inbox_id;
+        e.conversation_id = c.id;
+        bus.Publish(e);
     }
     for (const auto& [type, m] : messages) PublishMessage(bus, type, m);
 }

@@ -30,8 +30,10 @@ void PublishMessage(const events::EventBus& bus, std::string_view type, const Me
 // message.created and message.updated events, in that order (a new conversation that was
 // auto-assigned also gets conversation.assigned). Best effort: a read that fails is
 // logged and skipped (the data is committed; clients re-sync on reconnect).
+// `changed_conversations` are existing ones whose state changed (conversation.updated).
 void PublishCommitted(storage::Database& db, const events::EventBus& bus, WorkspaceId ws,
                       const std::vector<ConversationId>& conversations,
-                      const std::vector<MessageId>& created, const std::vector<MessageId>& updated);
+                      const std::vector<MessageId>& created, const std::vector<MessageId>& updated,
+                      const std::vector<ConversationId>& changed_conversations = {});
 
 }  // namespace hudhud::services

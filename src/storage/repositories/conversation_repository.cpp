@@ -158,9 +158,11 @@ Result<IncomingLookup> ConversationRepository::LookupIncoming(
         s.Query("SELECT (SELECT m.id FROM messages m WHERE m.inbox_id = $2 AND m.external_id = $4 "
                 "AND m.workspace_id = $1), ci.contact_id, ci.id, ci.secondary_id, (SELECT c.id "
                 "FROM conversations c WHERE c.workspace_id = $1 AND c.contact_id = ci.contact_id "
-                "AND c.inbox_id = $2 AND c.status <> 'resolved' ORDER BY c.id DESC LIMIT 1) FROM "
-                "(SELECT 1 AS one) AS anchor LEFT JOIN contact_identities ci ON ci.workspace_id = "
-                "$1 AND ci.inbox_id = $2 AND ci.external_id = $3",
+                "AND c.inbox_id = $2 AND c.status <> 'resolved' ORDER BY c.id DESC LIMIT 1), (SELECT "
+                "c.status FROM conversations c WHERE c.workspace_id = $1 AND c.contact_id = "
+                "ci.contact_id AND c.inbox_id = $2 AND c.status <> 'resolved' ORDER BY c.id DESC "
+                "LIMIT 1) FROM (SELECT 1 AS one) AS anchor LEFT JOIN contact_identities ci ON "
+                "ci.workspace_id = $1 AND ci.inbox_id = $2 AND ci.external_id = $3",
                 {ws.value(), inbox.value(), sender_external_id, message_external_id}));
     IncomingLookup out;
     if (rows.empty()) return out;
@@ -170,6 +172,7 @@ Result<IncomingLookup> ConversationRepository::LookupIncoming(
     out.identity = r.OptIdOf<ContactIdentityId>();
     out.secondary_id = r.OptText();
     out.active_conversation = r.OptIdOf<ConversationId>();
+    out.active_status = r.OptText().value_or("");
     return out;
 }
 

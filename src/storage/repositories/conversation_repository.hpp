@@ -67,6 +67,7 @@ struct IncomingLookup {
     std::optional<ContactIdentityId> identity;
     std::optional<std::string> secondary_id;       // as stored on that identity
     std::optional<ConversationId> active_conversation;  // the contact's open one on the inbox
+    std::string active_status;  // its status (open, pending, snoozed), empty without one
 };
 
 // Contacts by platform identity, conversations and messages. Every call is scoped by workspace.
