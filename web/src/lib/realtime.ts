@@ -1,11 +1,13 @@
 import type { Id } from '../api/types';
+import { SeqCursor, subscribeMessage } from './seq';
 import { createStore } from './store';
 
 /**
  * The dashboard's WebSocket (/api/v1/ws, docs/api.md "Real time"): one connection per tab,
  * subscribed to one workspace, reconnecting with backoff. Listeners get every event of that
- * workspace; after a reconnect they get `{event: 'resync'}` so they re-read what they show
- * (events sent while the socket was down are not replayed).
+ * workspace once, in order. After a reconnect the client subscribes with `since` (the last
+ * `seq` it saw) and the server replays what was missed; only when it cannot (or the client has
+ * no number yet) do listeners get `{event: 'resync'}` and re-read what they show.
  */
 export interface RealtimeEvent {
   event: string;
@@ -26,6 +28,8 @@ let retry = 0;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
 let pingTimer: ReturnType<typeof setInterval> | null = null;
 let everConnected = false;
+/** The last journaled event's number seen for `workspace`. */
+const cursor = new SeqCursor();
 
 function url(): string {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -49,13 +53,19 @@ function open(): void {
   socket = ws;
   ws.onopen = () => {
     retry = 0;
-    ws.send(JSON.stringify({ type: 'subscribe', workspace_id: Number(workspace) || workspace }));
+    ws.send(JSON.stringify(subscribeMessage(workspace as Id, everConnected ? cursor.last : null)));
     pingTimer = setInterval(() => {
       if (ws.readyState === WebSocket.OPEN) ws.send('{"type":"ping"}');
     }, 25_000);
   };
   ws.onmessage = (m) => {
-    let msg: { type?: string; event?: string; workspace_id?: Id; data?: Record<string, unknown> };
+    let msg: {
+      type?: string;
+      event?: string;
+      workspace_id?: Id;
+      seq?: number;
+      data?: Record<string, unknown>;
+    };
     try {
       msg = JSON.parse(String(m.data));
     } catch {
@@ -63,9 +73,14 @@ function open(): void {
     }
     if (msg.type === 'subscribed') {
       connectionState.set('online');
-      if (everConnected) emit({ event: 'resync', data: {} });
+      // Without a number to resume from, what happened while offline is unknown: re-read.
+      if (everConnected && cursor.last === null) emit({ event: 'resync', data: {} });
       everConnected = true;
+    } else if (msg.type === 'resync' && String(msg.workspace_id) === String(workspace)) {
+      // The server could not replay (too much missed, pruned): re-read, then carry on live.
+      emit({ event: 'resync', data: {} });
     } else if (msg.type === 'event' && msg.event && String(msg.workspace_id) === String(workspace)) {
+      if (!cursor.accept(msg.seq)) return;
       emit({ event: msg.event, workspace_id: msg.workspace_id, data: msg.data ?? {} });
     }
   };
@@ -97,6 +112,7 @@ export function subscribeWorkspace(workspaceId: Id, listener: Listener): () => v
     close();
     workspace = workspaceId;
     everConnected = false;
+    cursor.reset();
     listeners = new Set();
     open();
   }
