@@ -209,6 +209,7 @@ App::~App() {
     if (parts_->workers) parts_->workers->Stop();
     if (parts_->journal_listener) parts_->journal_listener->Stop();
     if (parts_->journal) parts_->journal->Stop();
+    if (parts_->search) parts_->search->StopIndexer();
     if (parts_->db) parts_->db->Close();
 }
 
@@ -269,6 +270,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
     // Search: rows older than the index get indexed before the server answers.
     p->search = std::make_unique<services::SearchService>(*p->db);
     HH_RETURN_IF_ERROR(p->search->Backfill());
+    p->search->StartIndexer();
 
     // Outbound: agent replies, read receipts and template sync, through the platforms' APIs.
     p->http_client = std::make_unique<net::HttpClient>();
@@ -495,6 +497,7 @@ Status App::Run() {
     p.workers->Stop();
     if (p.journal_listener) p.journal_listener->Stop();
     p.journal->Stop();
+    p.search->StopIndexer();
     p.db->Close();
     log::Info("server.stopped");
     log::Flush();

@@ -117,29 +117,21 @@ void PublishCommitted(storage::Database& db, const events::EventBus& bus, Worksp
                                          {"error", st.error().message}});
         return;
     }
+    auto publish = [&](const storage::ConversationRow& c, std::string_view type) {
+        events::Event e;
+        e.workspace_id = ws;
+        e.type = std::string(type);
+        e.data_json = Dump(ConversationJson(c));
+        e.inbox_id = c.inbox_id;
+        e.conversation_id = c.id;
+        bus.Publish(e);
+    };
     for (const auto& c : convs) {
-        events::Event e;
-        e.workspace_id = ws;
-        e.type = "conversation.created";
-        e.data_json = Dump(ConversationJson(c));
-        e.inbox_id = c.inbox_id;
-        e.conversation_id = c.id;
-        bus.Publish(e);
+        publish(c, "conversation.created");
         // A new conversation has an assignee only from auto-assignment.
-        if (c.assignee_id) {
-            e.type = "conversation.assigned";
-            bus.Publish(e);
-        }
+        if (c.assignee_id) publish(c, "conversation.assigned");
     }
-    for (const auto& c : changed) {
-        events::Event e;
-        e.workspace_id = ws;
-        e.type = "conversation.updated";
-        e.data_json = Dump(ConversationJson(c));
-        e.inbox_id = c.inbox_id;
-        e.conversation_id = c.id;
-        bus.Publish(e);
-    }
+    for (const auto& c : changed) publish(c, "conversation.updated");
     for (const auto& [type, m] : messages) PublishMessage(bus, type, m);
 }
 

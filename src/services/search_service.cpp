@@ -1,5 +1,8 @@
 #include "services/search_service.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
 
@@ -104,6 +107,57 @@ Status SearchService::Backfill(int batch) {
     }
     if (steps > 1) log::Info("search.backfill_done", {{"batches", steps - 1}});
     return Ok();
+}
+
+Result<int> SearchService::IndexQueuedOnce(int limit) {
+    HH_ASSIGN_OR_RETURN(auto queued, db_.ReadValue([&](Session& s) {
+        return storage::SearchRepository::ReadQueue(s, limit);
+    }));
+    if (queued.empty()) return 0;
+    std::vector<storage::MessageDocument> docs;
+    docs.reserve(queued.size());
+    for (const auto& q : queued) {
+        docs.push_back({q.id, q.content ? storage::SearchRepository::MessageDocumentText(
+                                              db_.dialect(), q.workspace, q.inbox, *q.content)
+                                        : std::string()});
+    }
+    HH_RETURN_IF_ERROR(db_.WriteAlone(
+        [&](Session& s) { return storage::SearchRepository::StoreQueued(s, docs); }));
+    return static_cast<int>(docs.size());
+}
+
+void SearchService::StartIndexer(std::chrono::milliseconds idle) {
+    StopIndexer();
+    {
+        std::lock_guard lock(indexer_mu_);
+        indexer_stop_ = false;
+    }
+    indexer_ = std::thread([this, idle] {
+        // Search freshness yields to ingestion under load: tokenizing runs at a lower priority
+        // (Linux: per-thread nice), so a burst of deliveries is accepted first, indexed after.
+        (void)setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+        constexpr int kBatch = 1000;
+        for (;;) {
+            auto n = IndexQueuedOnce(kBatch);
+            if (!n.ok()) log::Warn("search.index_failed", {{"error", n.error().message}});
+            const bool more = n.ok() && *n == kBatch;
+            std::unique_lock lock(indexer_mu_);
+            if (indexer_stop_) return;
+            if (more) continue;
+            indexer_cv_.wait_for(lock, n.ok() ? idle : std::chrono::milliseconds(1000),
+                                 [&] { return indexer_stop_; });
+            if (indexer_stop_) return;
+        }
+    });
+}
+
+void SearchService::StopIndexer() {
+    {
+        std::lock_guard lock(indexer_mu_);
+        indexer_stop_ = true;
+    }
+    indexer_cv_.notify_all();
+    if (indexer_.joinable()) indexer_.join();
 }
 
 }  // namespace hudhud::services

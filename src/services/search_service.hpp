@@ -1,7 +1,11 @@
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/contact.hpp"
@@ -48,6 +52,9 @@ struct SearchResults {
 class SearchService {
   public:
     explicit SearchService(storage::Database& db) : db_(db) {}
+    ~SearchService() { StopIndexer(); }
+    SearchService(const SearchService&) = delete;
+    SearchService& operator=(const SearchService&) = delete;
 
     // kInvalidArgument for a blank query, one over kMaxQueryBytes, or one with no searchable
     // word; kNotFound for an inbox outside the workspace.
@@ -57,10 +64,23 @@ class SearchService {
     // own transactions; returns when none is left. Run once at start-up.
     Status Backfill(int batch = 500);
 
+    // Indexes up to `limit` queued messages (storage::SearchRepository::QueueMessage): reads
+    // them, builds their documents outside any transaction, and writes them in one transaction
+    // of its own. Returns how many it took (0: the queue was empty).
+    Result<int> IndexQueuedOnce(int limit = 1000);
+    // A thread that keeps the queue drained: a batch after another while there is work, else a
+    // look every `idle` (search lags ingestion by about that much). Stop before the database.
+    void StartIndexer(std::chrono::milliseconds idle = std::chrono::milliseconds(100));
+    void StopIndexer();
+
     static constexpr std::size_t kMaxQueryBytes = 512;
 
   private:
     storage::Database& db_;
+    std::mutex indexer_mu_;
+    std::condition_variable indexer_cv_;
+    bool indexer_stop_ = false;
+    std::thread indexer_;
 };
 
 }  // namespace hudhud::services

@@ -118,9 +118,14 @@ Result<const Connection::Prepared*> Connection::Prepare(std::string_view sql,
     return &it->second;
 }
 
-Status Connection::FormatParams(const Params& params,
+Status Connection::FormatParams(const Prepared& stmt, std::string_view sql, const Params& params,
                                 std::vector<std::optional<std::string>>& texts,
                                 std::vector<const char*>& values) {
+    if (static_cast<std::size_t>(stmt.param_count) != params.size()) {
+        return Fail(Error::InvalidArgument("statement takes " + std::to_string(stmt.param_count) +
+                                           " parameters, " + std::to_string(params.size()) +
+                                           " given: " + std::string(sql)));
+    }
     texts.reserve(params.size());
     values.reserve(params.size());
     for (const Value& v : params) {
@@ -136,14 +141,9 @@ Status Connection::FormatParams(const Params& params,
 Result<Connection::PgResult> Connection::Run(std::string_view sql, const Params& params) {
     HH_RETURN_IF_ERROR(FlushDeferred());
     HH_ASSIGN_OR_RETURN(const Prepared* stmt, Prepare(sql, params));
-    if (static_cast<std::size_t>(stmt->param_count) != params.size()) {
-        return Fail(Error::InvalidArgument("statement takes " + std::to_string(stmt->param_count) +
-                                           " parameters, " + std::to_string(params.size()) +
-                                           " given: " + std::string(sql)));
-    }
     std::vector<std::optional<std::string>> texts;
     std::vector<const char*> values;
-    HH_RETURN_IF_ERROR(FormatParams(params, texts, values));
+    HH_RETURN_IF_ERROR(FormatParams(*stmt, sql, params, texts, values));
     PgResult result(PQexecPrepared(conn_, stmt->name.c_str(), static_cast<int>(values.size()),
                                    values.empty() ? nullptr : values.data(), nullptr, nullptr,
                                    /*resultFormat=*/0));
@@ -177,14 +177,9 @@ Status Connection::ExecDeferred(std::string_view sql, const Params& params) {
             HH_ASSIGN_OR_RETURN(stmt, Prepare(sql, params));
         }
     }
-    if (static_cast<std::size_t>(stmt->param_count) != params.size()) {
-        return Fail(Error::InvalidArgument("statement takes " + std::to_string(stmt->param_count) +
-                                           " parameters, " + std::to_string(params.size()) +
-                                           " given: " + std::string(sql)));
-    }
     std::vector<std::optional<std::string>> texts;
     std::vector<const char*> values;
-    HH_RETURN_IF_ERROR(FormatParams(params, texts, values));
+    HH_RETURN_IF_ERROR(FormatParams(*stmt, sql, params, texts, values));
     if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn_) != 1) {
         return Fail(Error::Unavailable("cannot enter pipeline mode: " +
                                        Trimmed(PQerrorMessage(conn_))));

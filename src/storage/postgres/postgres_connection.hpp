@@ -86,8 +86,10 @@ class Connection final : public Session, public ScriptSession {
     Connection(pg_conn* conn, std::string conninfo, Setup setup);
     Result<PgResult> Run(std::string_view sql, const Params& params);
     Result<const Prepared*> Prepare(std::string_view sql, const Params& params);
-    // Formats `params` for libpq; kInvalidArgument for text holding NUL.
-    Status FormatParams(const Params& params, std::vector<std::optional<std::string>>& texts,
+    // Checks `params` against `stmt` (prepared from `sql`) and formats them for libpq;
+    // kInvalidArgument for a count mismatch or text holding NUL.
+    Status FormatParams(const Prepared& stmt, std::string_view sql, const Params& params,
+                        std::vector<std::optional<std::string>>& texts,
                         std::vector<const char*>& values);
     // Ends pipeline mode: a Sync, then every pending result. `final_sql`, when given, is sent
     // last in the pipeline and its command tag returned.

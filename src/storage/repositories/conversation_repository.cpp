@@ -278,7 +278,7 @@ Result<std::optional<Message>> ConversationRepository::AppendMessageRow(
                  std::string(DeliveryStatusName(m.status)), TimeValue(m.created_at)}));
     if (rows.empty()) return std::optional<Message>();
     Message stored = ReadMessage(RowReader(rows.rows[0]));
-    HH_RETURN_IF_ERROR(SearchRepository::IndexMessage(s, ws, inbox, stored.id, stored.content));
+    HH_RETURN_IF_ERROR(SearchRepository::QueueMessage(s, ws, inbox, stored.id, stored.content));
     return std::optional<Message>(std::move(stored));
 }
 

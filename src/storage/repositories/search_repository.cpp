@@ -120,9 +120,8 @@ std::string HitsSql(Dialect d, const char* index, const char* key, const char* t
            ".id = hits.hit_id WHERE " + table + ".workspace_id = $4 ORDER BY " + table + ".id DESC";
 }
 
-Status Upsert(Session& s, const char* index, const char* key, std::int64_t id,
-              const std::set<std::string>& terms) {
-    const std::string text = DocumentText(s.dialect(), terms);
+Status UpsertText(Session& s, const char* index, const char* key, std::int64_t id,
+                  const std::string& text) {
     if (s.dialect() == Dialect::kSqlite) {
         return s.ExecDeferred(
             std::string("INSERT OR REPLACE INTO ") + index + " (rowid, terms) VALUES ($1, $2)",
@@ -135,6 +134,12 @@ Status Upsert(Session& s, const char* index, const char* key, std::int64_t id,
                           {id, text});
 }
 
+Status Upsert(Session& s, const char* index, const char* key, std::int64_t id,
+              const std::set<std::string>& terms) {
+    const std::string text = DocumentText(s.dialect(), terms);
+    return UpsertText(s, index, key, id, text);
+}
+
 Status Remove(Session& s, const char* index, const char* key, std::int64_t id) {
     const std::string column = s.dialect() == Dialect::kSqlite ? "rowid" : key;
     return s.ExecDeferred(std::string("DELETE FROM ") + index + " WHERE " + column + " = $1", {id});
@@ -142,15 +147,82 @@ Status Remove(Session& s, const char* index, const char* key, std::int64_t id) {
 
 }  // namespace
 
-Status SearchRepository::IndexMessage(Session& s, WorkspaceId ws, InboxId inbox, MessageId id,
-                                      std::string_view text) {
-    if (text.empty()) return Ok();
+std::string SearchRepository::MessageDocumentText(Dialect d, WorkspaceId ws, InboxId inbox,
+                                                  std::string_view text) {
+    if (text.empty()) return "";
     std::set<std::string> terms;
     const std::string ns = Namespace(ws);
     for (auto& t : search::IndexTerms(text)) terms.insert(ns + t);
-    if (terms.empty()) return Ok();
+    if (terms.empty()) return "";
     terms.insert(InboxTerm(ws, inbox));
-    return Upsert(s, "message_search", "message_id", id.value(), terms);
+    return DocumentText(d, terms);
+}
+
+Status SearchRepository::IndexMessage(Session& s, WorkspaceId ws, InboxId inbox, MessageId id,
+                                      std::string_view text) {
+    const std::string doc = MessageDocumentText(s.dialect(), ws, inbox, text);
+    if (doc.empty()) return Ok();
+    return UpsertText(s, "message_search", "message_id", id.value(), doc);
+}
+
+Status SearchRepository::QueueMessage(Session& s, WorkspaceId ws, InboxId inbox, MessageId id,
+                                      std::string_view text) {
+    if (text.empty()) return Ok();
+    return s.ExecDeferred("INSERT INTO search_queue (message_id, workspace_id, inbox_id) VALUES "
+                          "($1, $2, $3) ON CONFLICT (message_id) DO NOTHING",
+                          {id.value(), ws.value(), inbox.value()});
+}
+
+Result<std::vector<QueuedMessage>> SearchRepository::ReadQueue(Session& s, int limit) {
+    HH_ASSIGN_OR_RETURN(auto rows,
+                        s.Query("SELECT q.message_id, q.workspace_id, q.inbox_id, m.content FROM "
+                                "search_queue q LEFT JOIN messages m ON m.id = q.message_id AND "
+                                "m.workspace_id = q.workspace_id ORDER BY q.message_id LIMIT $1",
+                                {static_cast<std::int64_t>(limit)}));
+    std::vector<QueuedMessage> out;
+    out.reserve(rows.size());
+    for (const auto& row : rows.rows) {
+        detail::RowReader r(row);
+        QueuedMessage q;
+        q.id = MessageId(r.Int());
+        q.workspace = WorkspaceId(r.Int());
+        q.inbox = InboxId(r.Int());
+        q.content = r.OptText();
+        out.push_back(std::move(q));
+    }
+    return out;
+}
+
+Status SearchRepository::StoreQueued(Session& s, const std::vector<MessageDocument>& docs) {
+    const bool sqlite = s.dialect() == Dialect::kSqlite;
+    for (const auto& d : docs) {
+        if (!d.text.empty()) {
+            // Only for a message that still exists: one erased meanwhile stays unindexed.
+            HH_RETURN_IF_ERROR(s.ExecDeferred(
+                sqlite ? "INSERT OR REPLACE INTO message_search (rowid, terms) SELECT $1, $2 "
+                         "WHERE EXISTS (SELECT 1 FROM messages WHERE id = $1)"
+                       : "INSERT INTO message_search (message_id, terms) SELECT $1, "
+                         "$2::tsvector WHERE EXISTS (SELECT 1 FROM messages WHERE id = $1) ON "
+                         "CONFLICT (message_id) DO UPDATE SET terms = EXCLUDED.terms",
+                {d.id.value(), d.text}));
+        }
+        HH_RETURN_IF_ERROR(
+            s.ExecDeferred("DELETE FROM search_queue WHERE message_id = $1", {d.id.value()}));
+    }
+    return Ok();
+}
+
+Result<int> SearchRepository::IndexQueued(Session& s, int limit) {
+    HH_ASSIGN_OR_RETURN(auto queued, ReadQueue(s, limit));
+    std::vector<MessageDocument> docs;
+    docs.reserve(queued.size());
+    for (const auto& q : queued) {
+        docs.push_back({q.id, q.content ? MessageDocumentText(s.dialect(), q.workspace, q.inbox,
+                                                              *q.content)
+                                        : std::string()});
+    }
+    HH_RETURN_IF_ERROR(StoreQueued(s, docs));
+    return static_cast<int>(docs.size());
 }
 
 Status SearchRepository::IndexContact(Session& s, WorkspaceId ws, ContactId id,

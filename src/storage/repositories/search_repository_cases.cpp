@@ -119,6 +119,8 @@ class SearchWorld {
                                 ConversationRepository::AppendMessage(s, ws, conv, inbox, m));
             if (!mid) return Error::Internal("duplicate");
             id = mid->value();
+            // Stored messages are queued; the indexer (SearchService) indexes the queue.
+            HH_RETURN_IF_ERROR(SearchRepository::IndexQueued(s, 1000));
             return Ok();
         });
         EXPECT_TRUE(st.ok()) << (st.ok() ? "" : st.error().message);
@@ -330,6 +332,51 @@ TEST_P(SearchRepositoryTest, ContactUpdatesReindex) {
     EXPECT_TRUE(w.FindContacts(w.ws1, "old").empty());
     EXPECT_EQ(w.FindContacts(w.ws1, "فاطمه"), (Ids{id.value()}));
     EXPECT_EQ(w.FindContacts(w.ws1, "0512345678"), (Ids{id.value()}));
+}
+
+TEST_P(SearchRepositoryTest, StoredMessagesAreQueuedAndIndexedByTheIndexer) {
+    SearchWorld w(*db_);
+    w.Build();
+    NewMessage m;
+    m.content = "queued parcel";
+    m.created_at = FromMicros(5'000);
+    std::vector<MessageId> ids;
+    for (const char* ext : {"q-1", "q-2"}) {
+        m.external_id = ext;
+        auto st = w.Write([&](Session& s) -> Status {
+            HH_ASSIGN_OR_RETURN(auto id,
+                                ConversationRepository::AppendMessage(s, w.ws1, w.conv_a, w.a, m));
+            if (!id) return Error::Internal("duplicate");
+            ids.push_back(*id);
+            return Ok();
+        });
+        ASSERT_TRUE(st.ok()) << st.error().message;
+    }
+    // Stored, queued, not yet searchable.
+    EXPECT_EQ(w.Count("SELECT count(*) FROM search_queue"), 2);
+    EXPECT_TRUE(w.FindIds(w.ws1, "parcel").empty());
+    // One is erased before the indexer runs: it is skipped, and its queue row goes too.
+    ASSERT_TRUE(w.Write([&](Session& s) -> Status {
+                     HH_RETURN_IF_ERROR(s.Exec("DELETE FROM messages WHERE id = $1",
+                                               {ids[0].value()}));
+                     return Ok();
+                 }).ok());
+    int taken = 0;
+    ASSERT_TRUE(w.Write([&](Session& s) -> Status {
+                     HH_ASSIGN_OR_RETURN(taken, SearchRepository::IndexQueued(s, 1000));
+                     return Ok();
+                 }).ok());
+    EXPECT_EQ(taken, 2);
+    EXPECT_EQ(w.FindIds(w.ws1, "parcel"), (Ids{ids[1].value()}));
+    EXPECT_EQ(w.Count("SELECT count(*) FROM search_queue"), 0);
+    EXPECT_EQ(w.Count("SELECT count(*) FROM message_search"), 1);
+    // Indexing the same document again (another node draining at once) changes nothing.
+    ASSERT_TRUE(w.Write([&](Session& s) {
+                     return SearchRepository::StoreQueued(
+                         s, {{ids[1], SearchRepository::MessageDocumentText(
+                                          s.dialect(), w.ws1, w.a, "queued parcel")}});
+                 }).ok());
+    EXPECT_EQ(w.FindIds(w.ws1, "parcel"), (Ids{ids[1].value()}));
 }
 
 TEST_P(SearchRepositoryTest, ErasureRemovesIndexEntries) {
