@@ -3,7 +3,7 @@
 #   bench/inbox_bench.sh [build-dir]
 # Sizes and load from the environment (defaults are the full scale):
 #   CONVERSATIONS=1000000 MESSAGES=10000000 [CONTACTS=3/4 of CONVERSATIONS]
-#   REQUESTS=2000 (per latency figure) LATENCY_CONNECTIONS=2
+#   REQUESTS=2000 (per latency figure) LATENCY_CONNECTIONS=2 FIGURES=list,messages,search
 #   WS_CONNECTIONS=10000 WS_EVENTS=5   BACKENDS="sqlite postgres"   GEN_THREADS=1
 #   KEEP=1 keeps the generated databases (and prints where) instead of deleting them.
 # For each backend: starts a throwaway server on an empty database (PostgreSQL: a throwaway
@@ -83,7 +83,7 @@ run_backend() {  # run_backend NAME DATABASE_URL
   start_server "$name" --database "$url"
   "$root/$build/hudhud_inbox_latency" --port "$PORT" --token "$TOKEN" --workspace "$WS" \
     --requests "$requests" --connections "${LATENCY_CONNECTIONS:-2}" --conversations "$range" \
-    ${VERBOSE:+--verbose 1} | sed "s/^/${name}_/"
+    ${FIGURES:+--figures "$FIGURES"} ${VERBOSE:+--verbose 1} | sed "s/^/${name}_/"
   "$root/$build/hudhud_ws_fanout" --port "$PORT" --token "$TOKEN" --workspace "$WS" --pid "$PID" \
     --connections "$ws_connections" --events "${WS_EVENTS:-5}" | sed "s/^/${name}_/" || true
   if [ -n "${KEEP:-}" ]; then echo "${name}: database $url, token $TOKEN, workspace $WS" >&2; fi
