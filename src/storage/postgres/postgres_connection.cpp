@@ -90,7 +90,6 @@ Error Connection::ErrorOf(const pg_result* result) {
 
 Result<const Connection::Prepared*> Connection::Prepare(std::string_view sql,
                                                         const Params& params) {
-    HH_RETURN_IF_ERROR(FlushDeferred());
     key_.clear();
     std::vector<Oid> types;
     types.reserve(params.size());
@@ -102,6 +101,8 @@ Result<const Connection::Prepared*> Connection::Prepare(std::string_view sql,
     key_.append(sql);
     if (auto it = cache_.find(key_); it != cache_.end()) return &it->second;
 
+    // Preparing is synchronous: finish a pipeline first (rare: once per statement).
+    HH_RETURN_IF_ERROR(FlushDeferred());
     std::string name = "hh_" + std::to_string(next_statement_++);
     std::string text(sql);
     PgResult prepared(PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(types.size()),
@@ -158,25 +159,7 @@ Status Connection::ExecDeferred(std::string_view sql, const Params& params) {
     if (!pipelining_ || PQtransactionStatus(conn_) == PQTRANS_IDLE || IsBroken()) {
         return Session::ExecDeferred(sql, params);
     }
-    const Prepared* stmt = nullptr;
-    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) {
-        HH_ASSIGN_OR_RETURN(stmt, Prepare(sql, params));
-    } else {
-        key_.clear();
-        for (const Value& v : params) {
-            Oid t = ParamType(v);
-            key_.push_back(t == 20 ? 'i' : t == 701 ? 'd' : 'u');
-        }
-        key_.push_back('|');
-        key_.append(sql);
-        if (auto it = cache_.find(key_); it != cache_.end()) {
-            stmt = &it->second;
-        } else {
-            // Preparing is synchronous: finish the pipeline first (rare: once per statement).
-            HH_RETURN_IF_ERROR(FlushDeferred());
-            HH_ASSIGN_OR_RETURN(stmt, Prepare(sql, params));
-        }
-    }
+    HH_ASSIGN_OR_RETURN(const Prepared* stmt, Prepare(sql, params));
     std::vector<std::optional<std::string>> texts;
     std::vector<const char*> values;
     HH_RETURN_IF_ERROR(FormatParams(*stmt, sql, params, texts, values));
