@@ -156,13 +156,12 @@ Result<IncomingLookup> ConversationRepository::LookupIncoming(
     HH_ASSIGN_OR_RETURN(
         auto rows,
         s.Query("SELECT (SELECT m.id FROM messages m WHERE m.inbox_id = $2 AND m.external_id = $4 "
-                "AND m.workspace_id = $1), ci.contact_id, ci.id, ci.secondary_id, (SELECT c.id "
-                "FROM conversations c WHERE c.workspace_id = $1 AND c.contact_id = ci.contact_id "
-                "AND c.inbox_id = $2 AND c.status <> 'resolved' ORDER BY c.id DESC LIMIT 1), (SELECT "
-                "c.status FROM conversations c WHERE c.workspace_id = $1 AND c.contact_id = "
-                "ci.contact_id AND c.inbox_id = $2 AND c.status <> 'resolved' ORDER BY c.id DESC "
-                "LIMIT 1) FROM (SELECT 1 AS one) AS anchor LEFT JOIN contact_identities ci ON "
-                "ci.workspace_id = $1 AND ci.inbox_id = $2 AND ci.external_id = $3",
+                "AND m.workspace_id = $1), ci.contact_id, ci.id, ci.secondary_id, c.id, c.status "
+                "FROM (SELECT 1 AS one) AS anchor LEFT JOIN contact_identities ci ON "
+                "ci.workspace_id = $1 AND ci.inbox_id = $2 AND ci.external_id = $3 LEFT JOIN "
+                "conversations c ON c.id = (SELECT c2.id FROM conversations c2 WHERE "
+                "c2.workspace_id = $1 AND c2.contact_id = ci.contact_id AND c2.inbox_id = $2 AND "
+                "c2.status <> 'resolved' ORDER BY c2.id DESC LIMIT 1)",
                 {ws.value(), inbox.value(), sender_external_id, message_external_id}));
     IncomingLookup out;
     if (rows.empty()) return out;
