@@ -5,6 +5,8 @@
 
 #include "log/log.hpp"
 #include "services/message_events.hpp"
+#include "storage/repositories/team_repository.hpp"
+#include "storage/repositories/workspace_repository.hpp"
 
 namespace hudhud::services {
 namespace {
@@ -105,16 +107,18 @@ Result<storage::ConversationRow> ConversationService::Update(const WorkspaceAcce
         assigned = false;
         HH_ASSIGN_OR_RETURN(auto before, storage::ConversationRepository::Get(s, a.workspace(), id));
         if (change.assignee && *change.assignee) {
-            HH_ASSIGN_OR_RETURN(auto member, ConversationStateRepository::IsMember(
-                                                 s, a.workspace(), **change.assignee));
+            HH_ASSIGN_OR_RETURN(auto member, storage::MembershipRepository::Find(
+                                                 s, a.workspace(), UserId(**change.assignee)));
             if (!member) {
                 return Error::InvalidArgument("assignee_id is not a member of the workspace");
             }
         }
         if (change.team && *change.team) {
-            HH_ASSIGN_OR_RETURN(auto team, ConversationStateRepository::TeamExists(
-                                               s, a.workspace(), **change.team));
-            if (!team) return Error::InvalidArgument("team_id is not a team of the workspace");
+            auto team = storage::TeamRepository::Get(s, a.workspace(), TeamId(**change.team));
+            if (!team.ok()) {
+                if (team.error().code != ErrorCode::kNotFound) return std::move(team).error();
+                return Error::InvalidArgument("team_id is not a team of the workspace");
+            }
         }
         HH_RETURN_IF_ERROR(ConversationStateRepository::Apply(s, a.workspace(), id, change, now));
         const bool assignee_changed = change.assignee && *change.assignee != before.assignee_id;

@@ -69,20 +69,4 @@ Result<std::vector<std::string>> ConversationStateRepository::UnknownLabels(
     return unknown;
 }
 
-Result<bool> ConversationStateRepository::IsMember(Session& s, WorkspaceId ws,
-                                                   std::int64_t user_id) {
-    HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM memberships WHERE workspace_id = $1 AND "
-                                           "user_id = $2",
-                                           {ws.value(), user_id}));
-    return !rows.empty();
-}
-
-Result<bool> ConversationStateRepository::TeamExists(Session& s, WorkspaceId ws,
-                                                     std::int64_t team_id) {
-    HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM teams WHERE workspace_id = $1 AND id = "
-                                           "$2",
-                                           {ws.value(), team_id}));
-    return !rows.empty();
-}
-
 }  // namespace hudhud::storage

@@ -40,8 +40,6 @@ public:
     // The names among `names` that are not labels of the workspace.
     static Result<std::vector<std::string>> UnknownLabels(Session& s, WorkspaceId ws,
                                                           const std::vector<std::string>& names);
-    static Result<bool> IsMember(Session& s, WorkspaceId ws, std::int64_t user_id);
-    static Result<bool> TeamExists(Session& s, WorkspaceId ws, std::int64_t team_id);
 };
 
 }  // namespace hudhud::storage

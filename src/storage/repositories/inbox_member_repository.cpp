@@ -1,6 +1,7 @@
 #include "storage/repositories/inbox_member_repository.hpp"
 
 #include "storage/repositories/row.hpp"
+#include "storage/repositories/workspace_repository.hpp"
 
 namespace hudhud::storage {
 
@@ -18,14 +19,7 @@ Result<std::vector<UserId>> InboxMemberRepository::List(Session& s, WorkspaceId 
 
 Status InboxMemberRepository::Set(Session& s, WorkspaceId ws, InboxId inbox,
                                   const std::vector<UserId>& users) {
-    for (UserId u : users) {
-        HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM memberships WHERE workspace_id = "
-                                               "$1 AND user_id = $2",
-                                               {ws.value(), u.value()}));
-        if (rows.empty()) {
-            return Error::InvalidArgument("user " + u.str() + " is not a member of the workspace");
-        }
-    }
+    HH_RETURN_IF_ERROR(MembershipRepository::RequireMembers(s, ws, users));
     HH_RETURN_IF_ERROR(Discard(s.Exec("DELETE FROM inbox_members WHERE workspace_id = $1 AND "
                                       "inbox_id = $2",
                                       {ws.value(), inbox.value()})));

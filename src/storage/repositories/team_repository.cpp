@@ -1,6 +1,7 @@
 #include "storage/repositories/team_repository.hpp"
 
 #include "storage/repositories/row.hpp"
+#include "storage/repositories/workspace_repository.hpp"
 
 namespace hudhud::storage {
 namespace {
@@ -96,14 +97,7 @@ Status TeamRepository::Delete(Session& s, WorkspaceId ws, TeamId id) {
 Status TeamRepository::SetMembers(Session& s, WorkspaceId ws, TeamId id,
                                   const std::vector<UserId>& users) {
     HH_RETURN_IF_ERROR(Get(s, ws, id));
-    for (UserId u : users) {
-        HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM memberships WHERE workspace_id = "
-                                               "$1 AND user_id = $2",
-                                               {ws.value(), u.value()}));
-        if (rows.empty()) {
-            return Error::InvalidArgument("user " + u.str() + " is not a member of the workspace");
-        }
-    }
+    HH_RETURN_IF_ERROR(MembershipRepository::RequireMembers(s, ws, users));
     auto del = s.Exec("DELETE FROM team_members WHERE workspace_id = $1 AND team_id = $2",
                       {ws.value(), id.value()});
     if (!del.ok()) return std::move(del).error();

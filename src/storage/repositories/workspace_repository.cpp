@@ -150,6 +150,19 @@ Result<std::optional<Membership>> MembershipRepository::Find(Session& s, Workspa
     return std::optional<Membership>(ReadMembership(r));
 }
 
+Status MembershipRepository::RequireMembers(Session& s, WorkspaceId ws,
+                                            const std::vector<UserId>& users) {
+    for (UserId u : users) {
+        HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM memberships WHERE workspace_id = "
+                                               "$1 AND user_id = $2",
+                                               {ws.value(), u.value()}));
+        if (rows.empty()) {
+            return Error::InvalidArgument("user " + u.str() + " is not a member of the workspace");
+        }
+    }
+    return Ok();
+}
+
 Result<std::vector<Member>> MembershipRepository::List(Session& s, WorkspaceId ws) {
     HH_ASSIGN_OR_RETURN(
         auto rows,

@@ -43,6 +43,8 @@ class MembershipRepository {
 public:
     static Status Add(Session& s, WorkspaceId ws, UserId user, Role role, Timestamp now);
     static Result<std::optional<Membership>> Find(Session& s, WorkspaceId ws, UserId user);
+    // kInvalidArgument naming the first of `users` that is not a member of `ws`.
+    static Status RequireMembers(Session& s, WorkspaceId ws, const std::vector<UserId>& users);
     static Result<std::vector<Member>> List(Session& s, WorkspaceId ws);
     static Result<std::vector<UserWorkspace>> ListForUser(Session& s, UserId user);
     static Status UpdateRole(Session& s, WorkspaceId ws, UserId user, Role role);
