@@ -141,12 +141,8 @@ class MediaTest : public ::testing::TestWithParam<std::string> {
     void SetUp() override {
         TestServer::Options options;
         options.extra_args = {"--graph-api-url", graph_.url()};
-        if (GetParam() == "postgres") {
-            const char* pg = std::getenv("HUDHUD_TEST_PG_URL");
-            if (pg == nullptr || *pg == '\0') GTEST_SKIP() << "HUDHUD_TEST_PG_URL is not set";
-            pg_ = std::make_unique<ScratchPostgres>(pg);
-            ASSERT_FALSE(pg_->url().empty()) << "could not create a test database";
-            options.database = pg_->url();
+        if (!UseBackend(GetParam(), pg_, options.database)) {
+            GTEST_SKIP() << "HUDHUD_TEST_PG_URL is not set";
         }
         server_ = std::make_unique<TestServer>(options);
         ASSERT_TRUE(server_->Start());

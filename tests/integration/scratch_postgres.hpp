@@ -1,9 +1,12 @@
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <memory>
 #include <string>
 
 namespace hudhud::testing {
@@ -43,5 +46,23 @@ class ScratchPostgres {
     std::string name_;
     std::string url_;
 };
+
+// For a test run on "sqlite" and "postgres": on "postgres", a scratch database on the server
+// named by HUDHUD_TEST_PG_URL, kept in `pg`, whose URL goes to `database`. False when that
+// variable is unset (the caller skips); a database that cannot be created also fails the test.
+//   if (!UseBackend(GetParam(), pg_, options.database)) GTEST_SKIP() << "...";
+inline bool UseBackend(const std::string& backend, std::unique_ptr<ScratchPostgres>& pg,
+                       std::string& database) {
+    if (backend != "postgres") return true;
+    const char* url = std::getenv("HUDHUD_TEST_PG_URL");
+    if (url == nullptr || *url == '\0') return false;
+    pg = std::make_unique<ScratchPostgres>(url);
+    if (pg->url().empty()) {
+        ADD_FAILURE() << "could not create a test database";
+        return false;
+    }
+    database = pg->url();
+    return true;
+}
 
 }  // namespace hudhud::testing
