@@ -90,6 +90,9 @@ struct WebhookService::Claimed {
     InboxId inbox;
     std::string body;
     int attempts = 0;
+    // When the delivery reached us: the time its messages and conversations carry, so their
+    // order is the order of arrival, whatever the order (or delay) of processing.
+    Timestamp received_at;
     // Set by Prepare.
     std::vector<channels::InboundEvent> events;
     std::string final_status = "processed";
@@ -304,7 +307,7 @@ Result<int> WebhookService::DrainOnce() {
                                 "+ 1 WHERE id IN (SELECT id FROM webhook_events WHERE status = "
                                 "'received' AND next_attempt_at <= $2 AND (locked_until IS NULL "
                                 "OR locked_until < $2) ORDER BY next_attempt_at, id LIMIT $3") +
-                        lock + ") RETURNING id, workspace_id, inbox_id, body, attempts",
+                        lock + ") RETURNING id, workspace_id, inbox_id, body, attempts, received_at",
                     {ToMicros(lease_until), ToMicros(now),
                      static_cast<std::int64_t>(options_.batch_size * options_.parallelism)}));
         for (const auto& r : result.rows) {
@@ -314,6 +317,7 @@ Result<int> WebhookService::DrainOnce() {
             c.inbox = InboxId(storage::AsInt(r[2]));
             c.body = storage::AsText(r[3]);
             c.attempts = static_cast<int>(storage::AsInt(r[4]));
+            c.received_at = std::min(FromMicros(storage::AsInt(r[5])), now);
             rows.push_back(std::move(c));
         }
         return Ok();
@@ -413,7 +417,7 @@ void WebhookService::Commit(std::vector<Claimed>& rows) {
                 if (!row.events.empty()) {
                     HH_ASSIGN_OR_RETURN(row.summary,
                                         inbound_.IngestIn(s, row.workspace, row.inbox, row.events,
-                                                          now, row.changes));
+                                                          row.received_at, row.changes));
                 }
                 processed_sql += (processed_params.size() > 1 ? ", $" : "$") +
                                  std::to_string(processed_params.size() + 1);
