@@ -26,6 +26,7 @@
 #include "log/log.hpp"
 #include "media/media_store.hpp"
 #include "realtime/event_fanout.hpp"
+#include "realtime/inbox_audience.hpp"
 #include "realtime/journal_writer.hpp"
 #include "secrets/master_key.hpp"
 #include "services/account_service.hpp"
@@ -106,6 +107,7 @@ struct App::Parts {
     http::MetricsRegistry metrics;
     std::unique_ptr<http::WsHub> ws_hub;
     // Real time: the event journal, its fan-out to ws_hub, and other nodes' commits.
+    std::unique_ptr<realtime::InboxAudience> audience;  // who receives each inbox's events
     std::unique_ptr<realtime::EventFanout> fanout;
     std::unique_ptr<realtime::JournalWriter> journal;
     std::unique_ptr<storage::postgres::PostgresListener> journal_listener;
@@ -124,13 +126,27 @@ constexpr std::string_view kJournalPruneJob = "realtime.journal_prune";
 // number in the event journal and reach this node's agents from there, whichever node made
 // them; typing goes out live only. Other nodes' commits arrive by LISTEN/NOTIFY on PostgreSQL.
 // A client subscribing with "since" is replayed what it missed.
+// Who receives an event about `inbox` (0: everyone subscribed). Fails closed: nobody, if
+// the audience cannot be read.
+realtime::Audience AudienceOf(realtime::InboxAudience& audience, WorkspaceId ws,
+                              std::int64_t inbox) {
+    auto who = audience.For(ws, inbox);
+    if (who.ok()) return *who;
+    log::Error("realtime.audience_failed", {{"error", who.error().message}});
+    return std::make_shared<const std::vector<std::int64_t>>();
+}
+
 Status WireRealtime(App::Parts& p) {
+    p.audience = std::make_unique<realtime::InboxAudience>(*p.db, p.clock);
     p.fanout = std::make_unique<realtime::EventFanout>(
         *p.db,
-        [hub = p.ws_hub.get()](const realtime::JournalEntry& e) {
+        [hub = p.ws_hub.get(), audience = p.audience.get()](const realtime::JournalEntry& e) {
+            // Every node sees membership changes here, whoever made them.
+            if (realtime::InboxAudience::Invalidates(e.type)) audience->Invalidate(e.workspace_id);
             if (hub->subscriber_count(e.workspace_id.value()) == 0) return;
             hub->Publish(e.workspace_id.value(),
-                         realtime::EventFrame(e.type, e.workspace_id, e.seq, e.data_json), e.seq);
+                         realtime::EventFrame(e.type, e.workspace_id, e.seq, e.data_json), e.seq,
+                         AudienceOf(*audience, e.workspace_id, e.inbox_id));
         },
         realtime::EventFanout::Options{});
     if (p.db->dialect() == storage::Dialect::kPostgres) {
@@ -161,23 +177,30 @@ Status WireRealtime(App::Parts& p) {
         [fanout = p.fanout.get()](const realtime::AppendResult& r) { fanout->OnAppended(r); },
         realtime::JournalWriter::Options{});
     p.journal->Start();
-    p.events.Subscribe([hub = p.ws_hub.get(), journal = p.journal.get()](const events::Event& e) {
+    p.events.Subscribe([hub = p.ws_hub.get(), journal = p.journal.get(),
+                        audience = p.audience.get()](const events::Event& e) {
         if (!realtime::IsEphemeral(e.type)) {
             journal->Append(e);
             return;
         }
         if (hub->subscriber_count(e.workspace_id.value()) == 0) return;
         hub->Publish(e.workspace_id.value(),
-                     realtime::EventFrame(e.type, e.workspace_id, 0, e.data_json));
+                     realtime::EventFrame(e.type, e.workspace_id, 0, e.data_json), 0,
+                     AudienceOf(*audience, e.workspace_id, e.inbox_id ? e.inbox_id->value() : 0));
     });
-    p.ws_hub->SetReplay([fanout = p.fanout.get()](const http::WsPrincipal&, std::int64_t ws,
-                                                  std::int64_t since) -> Result<http::WsReplay> {
+    p.ws_hub->SetReplay([fanout = p.fanout.get(), audience = p.audience.get()](
+                            const http::WsPrincipal& who, std::int64_t ws,
+                            std::int64_t since) -> Result<http::WsReplay> {
         HH_ASSIGN_OR_RETURN(auto replay, fanout->ReplayAfter(WorkspaceId(ws), since));
         http::WsReplay out;
         out.resync = replay.resync;
         out.through = replay.through;
         out.frames.reserve(replay.entries.size());
         for (const auto& e : replay.entries) {
+            // What the client would not have received live, it is not replayed either.
+            HH_ASSIGN_OR_RETURN(bool admitted,
+                                audience->Admits(e.workspace_id, e.inbox_id, who.user_id));
+            if (!admitted) continue;
             out.frames.push_back(realtime::EventFrame(e.type, e.workspace_id, e.seq, e.data_json));
         }
         return out;
@@ -283,7 +306,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
                              return c->ProcessUnsnooze(job);
                          });
     p->canned = std::make_unique<services::CannedResponseService>(*p->db, p->clock, *p->audit);
-    p->routing = std::make_unique<services::InboxRoutingService>(*p->db, *p->audit);
+    p->routing = std::make_unique<services::InboxRoutingService>(*p->db, *p->audit, &p->events);
     services::OutboundMessageService::Options oo;
     oo.graph_api_url = config.graph_api_url;
     oo.graph_api_version = config.graph_api_version;
@@ -415,8 +438,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
     p->widget->AttachHub();
     p->widget->Register(router);
     p->events.Subscribe([w = p->widget.get()](const events::Event& e) { w->OnEvent(e); });
-    p->ws_hub->SetOnMessage([accounts = p->accounts.get(), bus = &p->events](
-                                http::WsConnection& c, const nlohmann::json& msg) {
+    p->ws_hub->SetOnMessage([accounts = p->accounts.get(), conversations = p->conversations.get(),
+                             bus = &p->events](http::WsConnection& c, const nlohmann::json& msg) {
         if (msg.value("type", "") != "typing") {
             c.Send(R"({"type":"error","code":"unknown_type"})");
             return;
@@ -424,12 +447,21 @@ Result<std::unique_ptr<App>> App::Create(const Config& config) {
         auto principal = std::static_pointer_cast<services::Principal>(c.principal().context);
         const auto ws = msg.value("workspace_id", std::int64_t{0});
         const auto conversation = msg.value("conversation_id", std::int64_t{0});
-        if (!principal || ws <= 0 || conversation <= 0 ||
-            !accounts->Authorize(*principal, WorkspaceId(ws), Role::kAgent).ok()) {
+        std::optional<storage::ConversationRow> row;
+        if (principal && ws > 0 && conversation > 0) {
+            // Only about a conversation the agent may see; its inbox decides who hears it.
+            auto access = accounts->Authorize(*principal, WorkspaceId(ws), Role::kAgent);
+            if (access.ok()) {
+                auto found = conversations->Get(*access, ConversationId(conversation));
+                if (found.ok()) row = std::move(found).value();
+            }
+        }
+        if (!row) {
             c.Send(R"({"type":"error","code":"invalid_message"})");
             return;
         }
         events::Event e;
+        e.inbox_id = row->inbox_id;
         e.workspace_id = WorkspaceId(ws);
         e.type = msg.value("on", true) ? "conversation.typing_on" : "conversation.typing_off";
         e.conversation_id = ConversationId(conversation);

@@ -19,7 +19,11 @@ namespace {
 struct PendingSubscription {
     detail::WsSessionBase* session = nullptr;
     std::mutex mu;  // Publish appends under the hub's shared lock
-    std::vector<std::pair<std::int64_t, std::shared_ptr<const std::string>>> held;
+    struct Held {
+        std::int64_t seq;
+        std::shared_ptr<const std::string> text;
+    };
+    std::vector<Held> held;  // only messages whose audience includes the session's user
     bool overflowed = false;
 };
 
@@ -98,25 +102,34 @@ void WsHub::SetOnMessage(WsOnMessage fn) { state_->on_message = std::move(fn); }
 void WsHub::SetOnClose(WsOnClose fn) { state_->on_close = std::move(fn); }
 void WsHub::SetReplay(WsReplayFn fn) { state_->replay = std::move(fn); }
 
-std::size_t WsHub::Publish(std::int64_t workspace_id, std::string json_text, std::int64_t seq) {
+std::size_t WsHub::Publish(std::int64_t workspace_id, std::string json_text, std::int64_t seq,
+                           WsAudience audience) {
     if (state_->published) state_->published->Increment();
     auto text = std::make_shared<const std::string>(std::move(json_text));
+    const auto admitted = [&audience](const detail::WsSessionBase* s) {
+        return !audience || std::binary_search(audience->begin(), audience->end(),
+                                               s->principal().user_id);
+    };
     std::shared_lock lock(state_->mu);
     std::size_t n = 0;
     if (auto it = state_->by_workspace.find(workspace_id); it != state_->by_workspace.end()) {
-        for (detail::WsSessionBase* s : it->second) s->SendShared(text);
-        n += it->second.size();
+        for (detail::WsSessionBase* s : it->second) {
+            if (!admitted(s)) continue;
+            s->SendShared(text);
+            ++n;
+        }
     }
     if (auto it = state_->pending.find(workspace_id); it != state_->pending.end()) {
         for (const auto& p : it->second) {
+            if (!admitted(p->session)) continue;
             std::lock_guard hold(p->mu);
             if (p->held.size() >= state_->options.max_queued_messages) {
                 p->overflowed = true;
             } else if (!p->overflowed) {
-                p->held.emplace_back(seq, text);
+                p->held.push_back({seq, text});
             }
+            ++n;
         }
-        n += it->second.size();
     }
     return n;
 }
@@ -236,8 +249,8 @@ void WsHubAccess::FinishReplay(WsHub& hub, WsSessionBase* session, std::int64_t 
         if (!replay.resync) session->SendShared(resync);
         return;
     }
-    for (auto& [seq, text] : pending->held) {
-        if (seq == 0 || seq > replay.through) session->SendShared(std::move(text));
+    for (auto& h : pending->held) {
+        if (h.seq == 0 || h.seq > replay.through) session->SendShared(std::move(h.text));
     }
 }
 

@@ -83,6 +83,10 @@ struct WsReplay {
 using WsReplayFn = std::function<Result<WsReplay>(const WsPrincipal&, std::int64_t workspace,
                                                   std::int64_t since)>;
 
+// Who may receive a published message: sorted user ids; null means every subscriber of the
+// workspace.
+using WsAudience = std::shared_ptr<const std::vector<std::int64_t>>;
+
 // Fan-out of real-time events to WebSocket clients, and the client protocol:
 //
 //   client -> server                          server -> client
@@ -123,7 +127,10 @@ class WsHub {
     // `seq` is the message's sequence number (0: none), which must increase from call to call
     // among sequenced messages: while a subscriber's replay runs, its messages are held back
     // and those the replay already covers are dropped (see WsReplay::through).
-    std::size_t Publish(std::int64_t workspace_id, std::string json_text, std::int64_t seq = 0);
+    // With an `audience`, only the subscribers whose user is in it get the message (an agent
+    // never receives events of an inbox it may not see).
+    std::size_t Publish(std::int64_t workspace_id, std::string json_text, std::int64_t seq = 0,
+                        WsAudience audience = nullptr);
     // Sends to every connection of `user_id` (subscribed or not); returns how many.
     std::size_t PublishToUser(std::int64_t user_id, std::string json_text);
 

@@ -222,6 +222,25 @@ TEST_F(WsTest, SubscribeWithSinceReplaysThenHeldLiveMessagesWithoutGapOrDuplicat
     EXPECT_EQ(hub_->subscriber_count(21), 0u);
 }
 
+TEST_F(WsTest, AnAudienceLimitsWhoGetsAMessage) {
+    Start();
+    // Anyone may follow workspace 7 here (set before anyone connects).
+    hub_->SetCanSubscribe([](const WsPrincipal&, std::int64_t) { return true; });
+    auto a = Connect(1);
+    auto b = Connect(2);
+    ASSERT_TRUE(a && b);
+    Subscribe(*a, 7);
+    Subscribe(*b, 7);
+    auto only_b = std::make_shared<const std::vector<std::int64_t>>(std::vector<std::int64_t>{2, 5});
+    EXPECT_EQ(hub_->Publish(7, R"({"id":1})", 1, only_b), 1u);
+    EXPECT_EQ(hub_->Publish(7, R"({"id":2})", 2), 2u);
+    EXPECT_EQ(hub_->Publish(7, R"({"id":3})", 3,
+                            std::make_shared<const std::vector<std::int64_t>>()),
+              0u);
+    EXPECT_EQ(Drain(*a), (std::vector<nlohmann::json>{{{"id", 2}}}));
+    EXPECT_EQ(Drain(*b), (std::vector<nlohmann::json>{{{"id", 1}}, {{"id", 2}}}));
+}
+
 TEST_F(WsTest, ReplayThatCannotBeServedIsAResync) {
     std::atomic<int> calls{0};
     replay_ = [this, &calls](const WsPrincipal&, std::int64_t ws,

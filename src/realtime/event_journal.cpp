@@ -9,17 +9,18 @@ namespace {
 // Any constant works as long as every node uses the same one and nothing else takes it.
 constexpr std::int64_t kJournalLockKey = 0x68756468756445;  // "hudhudE"
 
-// Rows per INSERT: 4 parameters each, far below SQLite's limit of 32766.
+// Rows per INSERT: 5 parameters each, far below SQLite's limit of 32766.
 constexpr std::size_t kRowsPerInsert = 200;
 
-constexpr const char* kColumns = "SELECT id, workspace_id, type, data FROM event_journal ";
+constexpr const char* kColumns = "SELECT id, workspace_id, type, data, inbox_id FROM event_journal ";
 
 std::vector<JournalEntry> ToEntries(const storage::Rows& rows) {
     std::vector<JournalEntry> out;
     out.reserve(rows.size());
     for (const auto& r : rows.rows) {
         out.push_back(JournalEntry{storage::AsInt(r[0]), WorkspaceId(storage::AsInt(r[1])),
-                                   storage::AsText(r[2]), storage::AsText(r[3])});
+                                   storage::AsText(r[2]), storage::AsText(r[3]),
+                                   storage::AsOptInt(r[4]).value_or(0)});
     }
     return out;
 }
@@ -39,18 +40,24 @@ Result<AppendResult> EventJournal::Append(storage::Session& s,
     for (std::size_t start = 0; start < events.size(); start += kRowsPerInsert) {
         const std::size_t end = std::min(events.size(), start + kRowsPerInsert);
         std::string sql =
-            "INSERT INTO event_journal (workspace_id, type, data, created_at) VALUES ";
+            "INSERT INTO event_journal (workspace_id, type, data, created_at, inbox_id) VALUES ";
         storage::Params params;
-        params.reserve((end - start) * 4);
+        params.reserve((end - start) * 5);
         for (std::size_t i = start; i < end; ++i) {
             const std::size_t p = params.size();
             if (i > start) sql += ", ";
             sql += "($" + std::to_string(p + 1) + ", $" + std::to_string(p + 2) + ", $" +
-                   std::to_string(p + 3) + ", $" + std::to_string(p + 4) + ")";
+                   std::to_string(p + 3) + ", $" + std::to_string(p + 4) + ", $" +
+                   std::to_string(p + 5) + ")";
             params.emplace_back(events[i].workspace_id.value());
             params.emplace_back(events[i].type);
             params.emplace_back(events[i].data_json);
             params.emplace_back(ToMicros(now));
+            if (events[i].inbox_id) {
+                params.emplace_back(events[i].inbox_id->value());
+            } else {
+                params.emplace_back(nullptr);
+            }
         }
         sql += " RETURNING id";
         HH_ASSIGN_OR_RETURN(auto ids, s.Query(sql, params));
@@ -61,8 +68,9 @@ Result<AppendResult> EventJournal::Append(storage::Session& s,
         for (const auto& r : ids.rows) seqs.push_back(storage::AsInt(r[0]));
         std::sort(seqs.begin(), seqs.end());
         for (std::size_t i = start; i < end; ++i) {
-            out.entries.push_back(JournalEntry{seqs[i - start], events[i].workspace_id,
-                                               events[i].type, events[i].data_json});
+            out.entries.push_back(JournalEntry{
+                seqs[i - start], events[i].workspace_id, events[i].type, events[i].data_json,
+                events[i].inbox_id ? events[i].inbox_id->value() : 0});
         }
     }
     if (postgres && !out.entries.empty()) {

@@ -24,6 +24,9 @@ struct JournalEntry {
     WorkspaceId workspace_id;
     std::string type;
     std::string data_json;
+    // The inbox the event is about (its conversation's); 0 for a workspace-wide event. Only
+    // agents who may see that inbox receive it (docs/api.md "Permissions").
+    std::int64_t inbox_id = 0;
 };
 
 // What one Append wrote.

@@ -5,6 +5,8 @@
 
 #include "log/log.hpp"
 #include "services/message_events.hpp"
+#include "services/inbox_routing.hpp"
+#include "storage/repositories/inbox_member_repository.hpp"
 #include "storage/repositories/team_repository.hpp"
 #include "storage/repositories/workspace_repository.hpp"
 
@@ -33,8 +35,23 @@ bool ConversationService::IsPriority(std::string_view s) {
     return s == "none" || s == "low" || s == "medium" || s == "high" || s == "urgent";
 }
 
+namespace {
+
+// The conversation, if the caller may see it; kNotFound otherwise (as for another workspace).
+Result<storage::ConversationRow> GetVisible(Session& s, const WorkspaceAccess& a,
+                                            ConversationId id) {
+    HH_ASSIGN_OR_RETURN(auto c, storage::ConversationRepository::Get(s, a.workspace(), id));
+    if (!a.sees_every_inbox()) {
+        HH_ASSIGN_OR_RETURN(auto scope, InboxScopeOf(s, a));
+        if (!scope.Allows(c.inbox_id)) return Error::NotFound("conversation not found");
+    }
+    return c;
+}
+
+}  // namespace
+
 Result<storage::ConversationListPage> ConversationService::List(
-    WorkspaceId ws, const storage::ConversationFilter& f,
+    const WorkspaceAccess& a, storage::ConversationFilter f,
     const std::optional<storage::ConversationCursor>& after, int limit) {
     for (const auto& s : f.statuses) {
         if (!IsStatus(s)) return Error::InvalidArgument("unknown status '" + s + "'");
@@ -45,25 +62,47 @@ Result<storage::ConversationListPage> ConversationService::List(
     if (f.assignee && f.unassigned) {
         return Error::InvalidArgument("assignee is either a user or unassigned");
     }
-    return db_.ReadValue(
-        [&](Session& s) { return ConversationListRepository::List(s, ws, f, after, limit); });
+    return db_.ReadValue([&](Session& s) -> Result<storage::ConversationListPage> {
+        HH_ASSIGN_OR_RETURN(auto scope, InboxScopeOf(s, a));
+        if (!scope.all) {
+            if (f.inbox && !scope.Allows(*f.inbox)) return storage::ConversationListPage{};
+            if (scope.inboxes.empty()) return storage::ConversationListPage{};
+            f.visible_inboxes = scope.inboxes;
+        }
+        return ConversationListRepository::List(s, a.workspace(), f, after, limit);
+    });
 }
 
-Result<storage::ConversationCounts> ConversationService::Counts(WorkspaceId ws, UserId me) {
-    return db_.ReadValue(
-        [&](Session& s) { return ConversationListRepository::Counts(s, ws, me); });
+Result<storage::ConversationCounts> ConversationService::Counts(const WorkspaceAccess& a) {
+    return db_.ReadValue([&](Session& s) -> Result<storage::ConversationCounts> {
+        HH_ASSIGN_OR_RETURN(auto scope, InboxScopeOf(s, a));
+        std::optional<std::vector<InboxId>> visible;
+        if (!scope.all) visible = scope.inboxes;
+        return ConversationListRepository::Counts(s, a.workspace(), a.user(), visible);
+    });
 }
 
-Result<storage::ConversationRow> ConversationService::Get(WorkspaceId ws, ConversationId id) {
-    return db_.ReadValue(
-        [&](Session& s) { return ConversationListRepository::GetWithLabels(s, ws, id); });
+Result<storage::ConversationRow> ConversationService::Get(const WorkspaceAccess& a,
+                                                          ConversationId id) {
+    return db_.ReadValue([&](Session& s) -> Result<storage::ConversationRow> {
+        HH_RETURN_IF_ERROR(GetVisible(s, a, id));
+        return ConversationListRepository::GetWithLabels(s, a.workspace(), id);
+    });
 }
 
-Result<storage::Page<Message>> ConversationService::Messages(WorkspaceId ws, ConversationId id,
+Result<storage::Page<Message>> ConversationService::Messages(const WorkspaceAccess& a,
+                                                             ConversationId id,
                                                              const storage::PageRequest& page) {
     return db_.ReadValue([&](Session& s) -> Result<storage::Page<Message>> {
-        HH_RETURN_IF_ERROR(storage::ConversationRepository::Get(s, ws, id));
-        return storage::ConversationRepository::ListMessages(s, ws, id, page);
+        HH_RETURN_IF_ERROR(GetVisible(s, a, id));
+        return storage::ConversationRepository::ListMessages(s, a.workspace(), id, page);
+    });
+}
+
+Status ConversationService::RequireVisible(const WorkspaceAccess& a, ConversationId id) {
+    return db_.Read([&](Session& s) -> Status {
+        HH_RETURN_IF_ERROR(GetVisible(s, a, id));
+        return Ok();
     });
 }
 
@@ -105,12 +144,20 @@ Result<storage::ConversationRow> ConversationService::Update(const WorkspaceAcce
     HH_ASSIGN_OR_RETURN(auto after, db_.WriteValue([&](Session& s)
                                                        -> Result<storage::ConversationRow> {
         assigned = false;
-        HH_ASSIGN_OR_RETURN(auto before, storage::ConversationRepository::Get(s, a.workspace(), id));
+        HH_ASSIGN_OR_RETURN(auto before, GetVisible(s, a, id));
         if (change.assignee && *change.assignee) {
             HH_ASSIGN_OR_RETURN(auto member, storage::MembershipRepository::Find(
                                                  s, a.workspace(), UserId(**change.assignee)));
             if (!member) {
                 return Error::InvalidArgument("assignee_id is not a member of the workspace");
+            }
+            if (!RoleAtLeast(member->role, Role::kAdmin)) {
+                HH_ASSIGN_OR_RETURN(auto theirs, storage::InboxMemberRepository::InboxesOf(
+                                                     s, a.workspace(), member->user_id));
+                if (!std::binary_search(theirs.begin(), theirs.end(), before.inbox_id)) {
+                    return Error::InvalidArgument(
+                        "assignee_id is not a member of the conversation's inbox");
+                }
             }
         }
         if (change.team && *change.team) {
@@ -159,7 +206,7 @@ Result<std::vector<std::string>> ConversationService::AddLabels(
     if (names.size() > 100) return Error::InvalidArgument("at most 100 labels at once");
     HH_ASSIGN_OR_RETURN(auto after, db_.WriteValue([&](Session& s)
                                                        -> Result<storage::ConversationRow> {
-        HH_RETURN_IF_ERROR(storage::ConversationRepository::Get(s, a.workspace(), id));
+        HH_RETURN_IF_ERROR(GetVisible(s, a, id));
         HH_ASSIGN_OR_RETURN(auto unknown,
                             ConversationStateRepository::UnknownLabels(s, a.workspace(), names));
         if (!unknown.empty()) {
@@ -178,7 +225,7 @@ Result<std::vector<std::string>> ConversationService::RemoveLabel(const Workspac
                                                                   const std::string& name) {
     HH_ASSIGN_OR_RETURN(auto after, db_.WriteValue([&](Session& s)
                                                        -> Result<storage::ConversationRow> {
-        HH_RETURN_IF_ERROR(storage::ConversationRepository::Get(s, a.workspace(), id));
+        HH_RETURN_IF_ERROR(GetVisible(s, a, id));
         HH_RETURN_IF_ERROR(ConversationStateRepository::RemoveLabel(s, a.workspace(), id, name));
         return ConversationListRepository::GetWithLabels(s, a.workspace(), id);
     }));

@@ -44,21 +44,30 @@ public:
                         jobs::JobQueue* jobs, const events::EventBus* events)
         : db_(db), clock_(clock), audit_(audit), jobs_(jobs), events_(events) {}
 
+    // Every call below sees only the conversations of the inboxes the caller may see
+    // (InboxScopeOf: all for owners and admins, an agent's inbox memberships): another inbox's
+    // conversation is kNotFound, as another workspace's is.
+
     // `f` already resolved (`me` is a user id by now). kInvalidArgument for a bad filter value.
-    Result<storage::ConversationListPage> List(WorkspaceId ws, const storage::ConversationFilter& f,
+    Result<storage::ConversationListPage> List(const WorkspaceAccess& a,
+                                               storage::ConversationFilter f,
                                                const std::optional<storage::ConversationCursor>& after,
                                                int limit);
-    Result<storage::ConversationCounts> Counts(WorkspaceId ws, UserId me);
-    // With labels; kNotFound for another workspace's conversation.
-    Result<storage::ConversationRow> Get(WorkspaceId ws, ConversationId id);
-    // Newest first; kNotFound for another workspace's conversation.
-    Result<storage::Page<Message>> Messages(WorkspaceId ws, ConversationId id,
+    Result<storage::ConversationCounts> Counts(const WorkspaceAccess& a);
+    // With labels.
+    Result<storage::ConversationRow> Get(const WorkspaceAccess& a, ConversationId id);
+    // Newest first.
+    Result<storage::Page<Message>> Messages(const WorkspaceAccess& a, ConversationId id,
                                             const storage::PageRequest& page);
+    // Ok when the caller may see the conversation; kNotFound otherwise. For actions served by
+    // other services (replies, read marks, canned responses, attachments).
+    Status RequireVisible(const WorkspaceAccess& a, ConversationId id);
 
     // Applies the actions together. kInvalidArgument for a bad status or priority, a snooze
     // without a future snoozed_until, an assignee who is not a workspace member or a team of
     // another workspace. Snoozing schedules kUnsnoozeJob at snoozed_until in the same
-    // transaction.
+    // transaction. An assignee must see the conversation's inbox (an admin, or an agent who is
+    // a member of it).
     Result<storage::ConversationRow> Update(const WorkspaceAccess& a, ConversationId id,
                                             const ConversationUpdate& u,
                                             const RequestContext& ctx);

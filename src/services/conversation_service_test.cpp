@@ -104,7 +104,7 @@ protected:
     }
 
     storage::ConversationListPage List(const ConversationFilter& f, int limit = 50) {
-        auto page = service_->List(WorkspaceId(1), f, std::nullopt, limit);
+        auto page = service_->List(owner_, f, std::nullopt, limit);
         EXPECT_TRUE(page.ok()) << page.error().message;
         return page.ok() ? *page : storage::ConversationListPage{};
     }
@@ -179,7 +179,7 @@ TEST_F(ConversationServiceTest, FiltersNarrowAndOrderIsNewestActivityFirst) {
     EXPECT_EQ(Ids(List(f)), (std::vector<std::int64_t>{c, a}));
     f = {};
     f.statuses = {"closed"};
-    EXPECT_EQ(service_->List(WorkspaceId(1), f, std::nullopt, 10).error().code,
+    EXPECT_EQ(service_->List(owner_, f, std::nullopt, 10).error().code,
               ErrorCode::kInvalidArgument);
 
     // Each row carries its newest message, the contact's name, the channel and its labels.
@@ -226,7 +226,7 @@ TEST_F(ConversationServiceTest, PagesWalkEveryRowOnceWithEqualActivityTimes) {
         std::optional<storage::ConversationCursor> after;
         int pages = 0;
         do {
-            auto page = service_->List(WorkspaceId(1), f, after, 4);
+            auto page = service_->List(owner_, f, after, 4);
             ASSERT_TRUE(page.ok()) << page.error().message;
             for (auto id : Ids(*page)) got.push_back(id);
             after = page->next;
@@ -251,6 +251,11 @@ TEST_F(ConversationServiceTest, QueriesWalkTheIndexesWithoutSortingTheTable) {
     by_inbox_all.inbox = InboxId(2);
     ConversationFilter by_label;
     by_label.label = "vip";
+    // An agent's scope: each visible inbox's status slices, or a filter under the assignee.
+    ConversationFilter scoped;
+    scoped.visible_inboxes = std::vector<InboxId>{InboxId(1), InboxId(2)};
+    ConversationFilter scoped_unassigned = scoped;
+    scoped_unassigned.unassigned = true;
     struct Case {
         ConversationFilter f;
         const char* index;
@@ -260,7 +265,9 @@ TEST_F(ConversationServiceTest, QueriesWalkTheIndexesWithoutSortingTheTable) {
                                    Case{by_assignee, "conversations_assignee"},
                                    Case{unassigned, "conversations_assignee"},
                                    Case{by_inbox_all, "conversations_inbox_status"},
-                                   Case{by_label, "conversations_list"}, Case{{}, "conversations_list"}}) {
+                                   Case{by_label, "conversations_list"}, Case{{}, "conversations_list"},
+                                   Case{scoped, "conversations_inbox_status"},
+                                   Case{scoped_unassigned, "conversations_assignee"}}) {
         for (bool cursor : {false, true}) {
             const std::string plan = Plan(f, cursor);
             SCOPED_TRACE(plan);
@@ -299,6 +306,9 @@ TEST_F(ConversationServiceTest, AssignmentIsCheckedAuditedAndPublished) {
     EXPECT_TRUE(events_.empty());
 
     u.team_id = std::optional<std::int64_t>(1);
+    // Agent 2 is not a member of the conversation's inbox yet: it would not see it.
+    EXPECT_EQ(service_->Update(owner_, id, u, {}).error().code, ErrorCode::kInvalidArgument);
+    Exec("INSERT INTO inbox_members (workspace_id, inbox_id, user_id) VALUES (1, 1, 2)");
     auto c = service_->Update(owner_, id, u, {});
     ASSERT_TRUE(c.ok()) << c.error().message;
     EXPECT_EQ(c->assignee_id, 2);
@@ -333,6 +343,59 @@ TEST_F(ConversationServiceTest, AssignmentIsCheckedAuditedAndPublished) {
     EXPECT_EQ(service_->Update(other, id, p, {}).error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(ConversationServiceTest, AnAgentSeesAndActsOnlyInTheInboxesItIsAMemberOf) {
+    const auto in_wa = ConversationId(AddConversation(1, 1, "open", 100));
+    const auto in_web = ConversationId(AddConversation(1, 2, "open", 200));
+    Exec("INSERT INTO inbox_members (workspace_id, inbox_id, user_id) VALUES (1, 2, 2)");
+    WorkspaceAccess agent;
+    agent.membership.workspace_id = WorkspaceId(1);
+    agent.membership.user_id = UserId(2);
+    agent.membership.role = Role::kAgent;
+    agent.principal.user.id = UserId(2);
+
+    storage::ConversationFilter all;
+    auto page = service_->List(agent, all, std::nullopt, 50);
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    ASSERT_EQ(page->items.size(), 1u);
+    EXPECT_EQ(page->items[0].conversation.id, in_web);
+    // Asking for the other inbox by name finds nothing rather than leaking it.
+    storage::ConversationFilter wa;
+    wa.inbox = InboxId(1);
+    EXPECT_TRUE(service_->List(agent, wa, std::nullopt, 50)->items.empty());
+    EXPECT_EQ(service_->List(owner_, wa, std::nullopt, 50)->items.size(), 1u);
+    // Unassigned (the assignee index leads; visibility is a filter) and status filters too.
+    storage::ConversationFilter nobody;
+    nobody.unassigned = true;
+    EXPECT_EQ(service_->List(agent, nobody, std::nullopt, 50)->items.size(), 1u);
+    storage::ConversationFilter open;
+    open.statuses = {"open"};
+    EXPECT_EQ(service_->List(agent, open, std::nullopt, 50)->items.size(), 1u);
+
+    EXPECT_EQ(service_->Get(agent, in_wa).error().code, ErrorCode::kNotFound);
+    EXPECT_TRUE(service_->Get(agent, in_web).ok());
+    EXPECT_EQ(service_->Messages(agent, in_wa, {}).error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(service_->RequireVisible(agent, in_wa).error().code, ErrorCode::kNotFound);
+    EXPECT_TRUE(service_->RequireVisible(agent, in_web).ok());
+    ConversationUpdate resolve;
+    resolve.status = "resolved";
+    EXPECT_EQ(service_->Update(agent, in_wa, resolve, {}).error().code, ErrorCode::kNotFound);
+    EXPECT_EQ(service_->AddLabels(agent, in_wa, {"vip"}).error().code, ErrorCode::kNotFound);
+
+    auto counts = service_->Counts(agent);
+    ASSERT_TRUE(counts.ok());
+    EXPECT_EQ(counts->by_status["open"], 1);
+    EXPECT_EQ(counts->unassigned, 1);
+    EXPECT_EQ(counts->unread_by_inbox.count(1), 0u);
+    EXPECT_EQ(counts->unread_by_inbox.count(2), 1u);
+    EXPECT_EQ(service_->Counts(owner_)->by_status["open"], 2);
+
+    // An agent in no inbox sees nothing at all.
+    agent.membership.user_id = UserId(4);
+    agent.principal.user.id = UserId(4);
+    EXPECT_TRUE(service_->List(agent, all, std::nullopt, 50)->items.empty());
+    EXPECT_EQ(service_->Counts(agent)->by_status["open"], 0);
+}
+
 TEST_F(ConversationServiceTest, SnoozeReopensThroughItsJobOnlyIfStillSnoozedThen) {
     const auto id = ConversationId(AddConversation(1, 1, "open", 100));
     ConversationUpdate u;
@@ -362,11 +425,11 @@ TEST_F(ConversationServiceTest, SnoozeReopensThroughItsJobOnlyIfStillSnoozedThen
     events_.clear();
     // A job from an earlier snooze changes nothing.
     ASSERT_TRUE(service_->ProcessUnsnooze(job(until - std::chrono::minutes(5))).ok());
-    EXPECT_EQ(service_->Get(WorkspaceId(1), id)->status, "snoozed");
+    EXPECT_EQ(service_->Get(owner_, id)->status, "snoozed");
     EXPECT_TRUE(events_.empty());
     clock_.Advance(std::chrono::hours(1));
     ASSERT_TRUE(service_->ProcessUnsnooze(job(until)).ok());
-    auto reopened = service_->Get(WorkspaceId(1), id);
+    auto reopened = service_->Get(owner_, id);
     EXPECT_EQ(reopened->status, "open");
     EXPECT_FALSE(reopened->snoozed_until.has_value());
     ASSERT_EQ(events_.size(), 1u);
@@ -389,7 +452,7 @@ TEST_F(ConversationServiceTest, AnIncomingMessageReopensSnoozedAndPendingNotReso
                                s, WorkspaceId(1), ConversationId(id), clock_.Now());
                        })
                         .ok());
-        auto c = service_->Get(WorkspaceId(1), ConversationId(id));
+        auto c = service_->Get(owner_, ConversationId(id));
         EXPECT_EQ(c->status, "open");
         EXPECT_FALSE(c->snoozed_until.has_value());
         EXPECT_EQ(c->unread_count, 1);
@@ -405,7 +468,7 @@ TEST_F(ConversationServiceTest, LabelsMustExistInTheWorkspace) {
     EXPECT_EQ(*labels, (std::vector<std::string>{"billing", "vip"}));
     labels = service_->RemoveLabel(owner_, id, "vip");
     EXPECT_EQ(*labels, (std::vector<std::string>{"billing"}));
-    EXPECT_EQ(service_->Get(WorkspaceId(1), id)->labels, (std::vector<std::string>{"billing"}));
+    EXPECT_EQ(service_->Get(owner_, id)->labels, (std::vector<std::string>{"billing"}));
     ASSERT_FALSE(events_.empty());
     EXPECT_NE(events_.back().data_json.find("\"labels\":[\"billing\"]"), std::string::npos);
 }
@@ -417,7 +480,7 @@ TEST_F(ConversationServiceTest, CountsByStatusInboxAndAgent) {
     AddConversation(1, 2, "pending", 100, std::nullopt, "none", 3);
     AddConversation(1, 2, "resolved", 100, std::nullopt, "none", 3);
     AddConversation(2, 3, "open", 100, 3, "none", 1);
-    auto c = service_->Counts(WorkspaceId(1), UserId(1));
+    auto c = service_->Counts(owner_);
     ASSERT_TRUE(c.ok()) << c.error().message;
     EXPECT_EQ(c->by_status.at("open"), 3);
     EXPECT_EQ(c->by_status.at("pending"), 1);
@@ -444,7 +507,7 @@ TEST_F(ConversationServiceTest, AutoAssignmentRotatesAmongOnlineMembersUnderTheL
                                              clock_.Now());
         });
         EXPECT_TRUE(r.ok()) << r.error().message;
-        auto stored = service_->Get(WorkspaceId(1), ConversationId(id));
+        auto stored = service_->Get(owner_, ConversationId(id));
         EXPECT_EQ(stored->assignee_id, (r.ok() && *r) ? std::optional<std::int64_t>((*r)->value())
                                                       : std::nullopt);
         if (!r.ok() || !*r) return std::nullopt;

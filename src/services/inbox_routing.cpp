@@ -101,10 +101,20 @@ Result<std::optional<UserId>> AutoAssignNewConversation(Session& s, WorkspaceId 
     return pick;
 }
 
+Result<InboxScope> InboxScopeOf(Session& s, const WorkspaceAccess& a) {
+    InboxScope scope;
+    if (a.sees_every_inbox()) return scope;
+    scope.all = false;
+    HH_ASSIGN_OR_RETURN(scope.inboxes, InboxMemberRepository::InboxesOf(s, a.workspace(), a.user()));
+    return scope;
+}
+
 Result<std::vector<UserId>> InboxRoutingService::Members(const WorkspaceAccess& a,
                                                          InboxId inbox) {
     return db_.ReadValue([&](Session& s) -> Result<std::vector<UserId>> {
         HH_RETURN_IF_ERROR(storage::InboxRepository::Get(s, a.workspace(), inbox));
+        HH_ASSIGN_OR_RETURN(auto scope, InboxScopeOf(s, a));
+        if (!scope.Allows(inbox)) return Error::NotFound("inbox not found");
         return InboxMemberRepository::List(s, a.workspace(), inbox);
     });
 }
@@ -117,7 +127,7 @@ Result<std::vector<UserId>> InboxRoutingService::SetMembers(const WorkspaceAcces
         return Error::PermissionDenied("this action needs the admin role");
     }
     if (users.size() > 1000) return Error::InvalidArgument("at most 1000 user_ids");
-    return db_.WriteValue([&](Session& s) -> Result<std::vector<UserId>> {
+    auto members = db_.WriteValue([&](Session& s) -> Result<std::vector<UserId>> {
         HH_RETURN_IF_ERROR(storage::InboxRepository::Get(s, a.workspace(), inbox));
         HH_RETURN_IF_ERROR(InboxMemberRepository::Set(s, a.workspace(), inbox, users));
         HH_ASSIGN_OR_RETURN(auto now_members, InboxMemberRepository::List(s, a.workspace(), inbox));
@@ -128,6 +138,18 @@ Result<std::vector<UserId>> InboxRoutingService::SetMembers(const WorkspaceAcces
                                                         inbox.str(), ctx, {{"user_ids", ids}})));
         return now_members;
     });
+    if (members.ok() && events_ != nullptr) {
+        // Journaled for every node: caches of who sees this inbox are dropped, and the agents
+        // who joined or left reload their lists.
+        events::Event e;
+        e.workspace_id = a.workspace();
+        e.type = "inbox.members_changed";
+        nlohmann::json ids = nlohmann::json::array();
+        for (auto u : *members) ids.push_back(u.value());
+        e.data_json = nlohmann::json{{"inbox_id", inbox.value()}, {"user_ids", ids}}.dump();
+        events_->Publish(e);
+    }
+    return members;
 }
 
 }  // namespace hudhud::services

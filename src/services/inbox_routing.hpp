@@ -9,6 +9,7 @@
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "core/result.hpp"
+#include "events/event_bus.hpp"
 #include "services/audit_log.hpp"
 #include "services/principal.hpp"
 #include "storage/database.hpp"
@@ -45,7 +46,10 @@ Result<std::optional<UserId>> AutoAssignNewConversation(storage::Session& s, Wor
 // Who works an inbox (GET/PUT /inboxes/{id}/members). Thread-safe.
 class InboxRoutingService {
 public:
-    InboxRoutingService(storage::Database& db, AuditLog& audit) : db_(db), audit_(audit) {}
+    // `events` (may be null) gets inbox.members_changed after each change of members.
+    InboxRoutingService(storage::Database& db, AuditLog& audit,
+                        const events::EventBus* events = nullptr)
+        : db_(db), audit_(audit), events_(events) {}
 
     // kNotFound for an inbox outside the workspace.
     Result<std::vector<UserId>> Members(const WorkspaceAccess& a, InboxId inbox);
@@ -58,6 +62,11 @@ public:
 private:
     storage::Database& db_;
     AuditLog& audit_;
+    const events::EventBus* events_;
 };
+
+// The inboxes the caller may see (docs/api.md "Permissions"): all of them for owners and admins
+// (no query), the agent's inbox memberships otherwise.
+Result<InboxScope> InboxScopeOf(storage::Session& s, const WorkspaceAccess& a);
 
 }  // namespace hudhud::services

@@ -134,11 +134,27 @@ Result<Inbox> InboxService::Create(const WorkspaceAccess& a, const InboxInput& i
 }
 
 Result<Inbox> InboxService::Get(const WorkspaceAccess& a, InboxId id) {
-    return db_.ReadValue([&](Session& s) { return InboxRepository::Get(s, a.workspace(), id); });
+    return db_.ReadValue([&](Session& s) -> Result<Inbox> {
+        HH_ASSIGN_OR_RETURN(auto inbox, InboxRepository::Get(s, a.workspace(), id));
+        if (!a.sees_every_inbox()) {
+            HH_ASSIGN_OR_RETURN(auto scope, InboxScopeOf(s, a));
+            if (!scope.Allows(id)) return Error::NotFound("inbox not found");
+        }
+        return inbox;
+    });
 }
 
 Result<std::vector<Inbox>> InboxService::List(const WorkspaceAccess& a) {
-    return db_.ReadValue([&](Session& s) { return InboxRepository::List(s, a.workspace()); });
+    return db_.ReadValue([&](Session& s) -> Result<std::vector<Inbox>> {
+        HH_ASSIGN_OR_RETURN(auto all, InboxRepository::List(s, a.workspace()));
+        if (a.sees_every_inbox()) return all;
+        HH_ASSIGN_OR_RETURN(auto scope, InboxScopeOf(s, a));
+        std::vector<Inbox> mine;
+        for (auto& inbox : all) {
+            if (scope.Allows(inbox.id)) mine.push_back(std::move(inbox));
+        }
+        return mine;
+    });
 }
 
 Result<Inbox> InboxService::Update(const WorkspaceAccess& a, InboxId id,

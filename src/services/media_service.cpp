@@ -1,11 +1,14 @@
 #include "services/media_service.hpp"
 
+#include "services/inbox_routing.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "channels/whatsapp/whatsapp_errors.hpp"
 #include "channels/whatsapp/whatsapp_media.hpp"
 #include "log/log.hpp"
+#include "services/inbox_routing.hpp"
 #include "storage/repositories/inbox_repository.hpp"
 
 namespace hudhud::services {
@@ -402,11 +405,19 @@ Result<storage::Attachment> MediaService::Upload(const WorkspaceAccess& a, std::
 }
 
 Result<storage::Attachment> MediaService::Get(const WorkspaceAccess& a, AttachmentId id) {
-    return db_.ReadValue(
-        [&](Session& s) { return AttachmentRepository::Get(s, a.workspace(), id); });
+    return db_.ReadValue([&](Session& s) -> Result<storage::Attachment> {
+        HH_ASSIGN_OR_RETURN(auto att, AttachmentRepository::Get(s, a.workspace(), id));
+        // A message's file is seen by whoever may see its conversation's inbox.
+        if (att.inbox_id && !a.sees_every_inbox()) {
+            HH_ASSIGN_OR_RETURN(auto scope, InboxScopeOf(s, a));
+            if (!scope.Allows(*att.inbox_id)) return Error::NotFound("attachment not found");
+        }
+        return att;
+    });
 }
 
 Result<AttachmentFile> MediaService::ReadFile(const WorkspaceAccess& a, AttachmentId id) {
+    HH_RETURN_IF_ERROR(Get(a, id));
     return ReadStoredFile(a.workspace(), id);
 }
 

@@ -217,6 +217,7 @@ class MediaServiceTest : public ::testing::Test {
         a.principal.user.id = UserId(7);
         a.membership.workspace_id = ws;
         a.membership.user_id = UserId(7);
+        a.membership.role = Role::kAdmin;  // sees every inbox (scoping: ConversationServiceTest)
         return a;
     }
 

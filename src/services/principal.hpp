@@ -1,7 +1,9 @@
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/workspace.hpp"
 #include "storage/repositories/auth_repository.hpp"
@@ -31,6 +33,19 @@ struct WorkspaceAccess {
     Membership membership;
     WorkspaceId workspace() const { return membership.workspace_id; }
     UserId user() const { return principal.user.id; }
+    // Owners and admins see every inbox; agents only the inboxes they are members of.
+    bool sees_every_inbox() const { return RoleAtLeast(membership.role, Role::kAdmin); }
+};
+
+// The inboxes whose conversations a member may see and act on (docs/api.md "Permissions"):
+// every inbox for owners and admins, the inboxes an agent is a member of otherwise.
+struct InboxScope {
+    bool all = true;
+    std::vector<InboxId> inboxes;  // sorted; meaningful when !all
+
+    bool Allows(InboxId inbox) const {
+        return all || std::binary_search(inboxes.begin(), inboxes.end(), inbox);
+    }
 };
 
 }  // namespace hudhud::services

@@ -107,7 +107,21 @@ Status WorkspaceService::ChangeRole(const WorkspaceAccess& a, UserId user, Role 
                            {{"from", RoleName(target->role)}, {"to", RoleName(role)}}));
     });
     accounts_.InvalidateAuthCache();
+    // Who sees which inbox changes with the role: every node drops its cached audiences.
+    if (st.ok()) PublishMemberEvent(a.workspace(), "member.updated", user, role);
     return st;
+}
+
+void WorkspaceService::PublishMemberEvent(WorkspaceId ws, const char* type, UserId user,
+                                          std::optional<Role> role) const {
+    if (events_ == nullptr) return;
+    events::Event e;
+    e.workspace_id = ws;
+    e.type = type;
+    nlohmann::json data{{"user_id", user.value()}};
+    if (role) data["role"] = RoleName(*role);
+    e.data_json = data.dump();
+    events_->Publish(e);
 }
 
 Status WorkspaceService::SetAvailability(const WorkspaceAccess& a, Availability availability) {
@@ -145,10 +159,14 @@ Status WorkspaceService::RemoveMember(const WorkspaceAccess& a, UserId user,
                                   {a.workspace().value(), user.value()}));
         HH_RETURN_IF_ERROR(s.Exec("DELETE FROM api_tokens WHERE workspace_id = $1 AND user_id = $2",
                                   {a.workspace().value(), user.value()}));
+        HH_RETURN_IF_ERROR(s.Exec("DELETE FROM inbox_members WHERE workspace_id = $1 AND "
+                                  "user_id = $2",
+                                  {a.workspace().value(), user.value()}));
         return audit_.Append(s, audit_.Make(a.workspace(), &a.principal, "member.removed", "user",
                                             user.str(), ctx));
     });
     accounts_.InvalidateAuthCache();
+    if (st.ok()) PublishMemberEvent(a.workspace(), "member.removed", user, std::nullopt);
     return st;
 }
 

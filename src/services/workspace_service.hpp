@@ -93,6 +93,9 @@ public:
 
 private:
     Status Require(const WorkspaceAccess& a, Role role) const;
+    // member.updated / member.removed: {user_id[, role]}.
+    void PublishMemberEvent(WorkspaceId ws, const char* type, UserId user,
+                            std::optional<Role> role) const;
 
     storage::Database& db_;
     const Clock& clock_;

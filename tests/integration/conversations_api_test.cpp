@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "http/testing/test_client.hpp"
 #include "tests/integration/meta_signature.hpp"
 #include "tests/integration/test_server.hpp"
 #include "tests/integration/whatsapp_deliveries.hpp"
@@ -134,6 +135,13 @@ TEST_F(ConversationsApiTest, FiltersPagingActionsCountsAndCannedResponses) {
     auto [inbox2, hook2] = AddInbox("Support", kAccount2, kSecret2);
     std::int64_t agent_id = 0;
     auto agent = AddAgent("Aisha", "online", agent_id);
+    // Agents see the inboxes they are members of (AgentsSeeOnlyTheirInboxes covers the rest).
+    for (auto inbox : {inbox1, inbox2}) {
+        ASSERT_EQ(owner_->Put(ws_ + "/inboxes/" + std::to_string(inbox) + "/members",
+                              {{"user_ids", {agent_id}}})
+                      .status,
+                  200);
+    }
     const std::int64_t t0 = NowSeconds() - 600;
     // Customers 1..5 write to Sales, 6..7 to Support, one after another.
     for (int i = 1; i <= 7; ++i) {
@@ -369,6 +377,148 @@ TEST_F(ConversationsApiTest, AutoAssignmentRoundRobinsOnlineMembersUnderTheLimit
         if (e["action"] == "conversation.assigned" && e["actor_kind"] == "system") ++system_audits;
     }
     EXPECT_EQ(system_audits, 6);
+}
+
+
+TEST_F(ConversationsApiTest, AgentsSeeOnlyTheInboxesTheyAreMembersOfEverywhere) {
+    auto [sales, sales_hook] = AddInbox("Sales", kAccount1, kSecret1);
+    auto [support, support_hook] = AddInbox("Support", kAccount2, kSecret2);
+    std::int64_t agent_id = 0;
+    auto agent = AddAgent("Bilal", "online", agent_id);
+    ASSERT_EQ(owner_->Put(ws_ + "/inboxes/" + std::to_string(support) + "/members",
+                          {{"user_ids", {agent_id}}})
+                  .status,
+              200);
+    const std::string ws_id = ws_.substr(ws_.rfind('/') + 1);
+
+    // Live: the agent's socket and the owner's, both subscribed before anything arrives.
+    auto connect = [&](HttpClient& c) {
+        auto ws = http::testing::TestWsClient::Connect(
+            server_->port(), "/api/v1/ws",
+            {{"Cookie", "hudhud_session=" + c.cookies()["hudhud_session"]}});
+        EXPECT_TRUE(ws.ok()) << (ws.ok() ? "" : ws.error().message);
+        auto client = std::move(ws).value();
+        EXPECT_TRUE(client->SendJson({{"type", "subscribe"}, {"workspace_id", std::stoll(ws_id)}}).ok());
+        EXPECT_EQ((*client->ReadJson())["type"], "subscribed");
+        return client;
+    };
+    auto agent_ws = connect(*agent);
+    auto owner_ws = connect(*owner_);
+    // The events of one type on a socket within `wait`.
+    auto events = [](http::testing::TestWsClient& c, const std::string& type,
+                     std::chrono::milliseconds wait) {
+        std::vector<json> out;
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto r = c.ReadJson(std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now()));
+            if (!r.ok()) break;
+            if ((*r)["type"] == "event" && (*r)["event"] == type) out.push_back(*r);
+        }
+        return out;
+    };
+
+    Deliver(sales_hook, kSecret1,
+            CustomerTextDelivery(kAccount1, "971501111111", "wamid.S1", "sales question",
+                                 NowSeconds()));
+    Deliver(support_hook, kSecret2,
+            CustomerTextDelivery(kAccount2, "971502222222", "wamid.P1", "support question",
+                                 NowSeconds()));
+    ASSERT_TRUE(WaitFor([&] { return List()["data"].size() == 2; }));
+    const std::string in_sales = IdOf("Customer 971501111111");
+    const std::string in_support = IdOf("Customer 971502222222");
+    ASSERT_FALSE(in_sales.empty());
+    ASSERT_FALSE(in_support.empty());
+
+    // The owner heard both; the agent only Support's.
+    auto owner_heard = events(*owner_ws, "message.created", std::chrono::milliseconds(1500));
+    auto agent_heard = events(*agent_ws, "message.created", std::chrono::milliseconds(500));
+    EXPECT_EQ(owner_heard.size(), 2u);
+    ASSERT_EQ(agent_heard.size(), 1u);
+    EXPECT_EQ(agent_heard[0]["data"]["content"], "support question");
+    const std::int64_t seen_seq = agent_heard[0]["seq"];
+
+    // Lists, filters and counts.
+    EXPECT_EQ(Names("", agent.get()), (std::vector<std::string>{"Customer 971502222222"}));
+    EXPECT_TRUE(List("?inbox_id=" + std::to_string(sales), agent.get())["data"].empty());
+    EXPECT_EQ(List("?assignee=unassigned", agent.get())["data"].size(), 1u);
+    auto counts = agent->Get(ws_ + "/conversations/counts").json();
+    EXPECT_EQ(counts["by_status"]["open"], 1);
+    EXPECT_FALSE(counts["by_inbox"].contains(std::to_string(sales)));
+    EXPECT_EQ(owner_->Get(ws_ + "/conversations/counts").json()["by_status"]["open"], 2);
+
+    // Every action on the other inbox's conversation is "not found", as for another workspace.
+    const std::string other = ws_ + "/conversations/" + in_sales;
+    EXPECT_EQ(agent->Get(other).status, 404);
+    EXPECT_EQ(agent->Get(other + "/messages").status, 404);
+    EXPECT_EQ(agent->Post(other + "/messages", {{"content", "hi"}}).status, 404);
+    EXPECT_EQ(agent->Post(other + "/read", json::object()).status, 404);
+    EXPECT_EQ(agent->Patch(other, {{"status", "resolved"}}).status, 404);
+    EXPECT_EQ(agent->Post(other + "/labels", {{"labels", {"vip"}}}).status, 404);
+    EXPECT_EQ(agent->Get(ws_ + "/conversations/" + in_support).status, 200);
+    // Inboxes: the list, one inbox, its members and templates.
+    auto inboxes = agent->Get(ws_ + "/inboxes").json();
+    ASSERT_EQ(inboxes["data"].size(), 1u) << inboxes.dump();
+    EXPECT_EQ(inboxes["data"][0]["id"], support);
+    EXPECT_EQ(owner_->Get(ws_ + "/inboxes").json()["data"].size(), 2u);
+    const std::string sales_path = ws_ + "/inboxes/" + std::to_string(sales);
+    EXPECT_EQ(agent->Get(sales_path).status, 404);
+    EXPECT_EQ(agent->Get(sales_path + "/members").status, 404);
+    EXPECT_EQ(agent->Get(sales_path + "/templates").status, 404);
+    // The conversation cannot be handed to someone who would not see it.
+    EXPECT_EQ(owner_->Patch(other, {{"assignee_id", agent_id}}).status, 400);
+    // Typing about a conversation the agent may not see is refused.
+    ASSERT_TRUE(agent_ws
+                    ->SendJson({{"type", "typing"},
+                                {"workspace_id", std::stoll(ws_id)},
+                                {"conversation_id", std::stoll(in_sales)}})
+                    .ok());
+    auto refused = agent_ws->ReadJson();
+    ASSERT_TRUE(refused.ok());
+    EXPECT_EQ((*refused)["code"], "invalid_message");
+
+    // A reconnect replays only what the agent could have seen.
+    Deliver(sales_hook, kSecret1,
+            CustomerTextDelivery(kAccount1, "971501111111", "wamid.S2", "sales again",
+                                 NowSeconds()));
+    Deliver(support_hook, kSecret2,
+            CustomerTextDelivery(kAccount2, "971502222222", "wamid.P2", "support again",
+                                 NowSeconds()));
+    EXPECT_EQ(events(*owner_ws, "message.created", std::chrono::milliseconds(1500)).size(), 2u);
+    agent_ws.reset();
+    auto replayed = [&] {
+        auto ws = http::testing::TestWsClient::Connect(
+            server_->port(), "/api/v1/ws",
+            {{"Cookie", "hudhud_session=" + agent->cookies()["hudhud_session"]}});
+        EXPECT_TRUE(ws.ok());
+        auto client = std::move(ws).value();
+        EXPECT_TRUE(client
+                        ->SendJson({{"type", "subscribe"},
+                                    {"workspace_id", std::stoll(ws_id)},
+                                    {"since", seen_seq}})
+                        .ok());
+        EXPECT_EQ((*client->ReadJson())["type"], "subscribed");
+        return client;
+    }();
+    auto missed = events(*replayed, "message.created", std::chrono::milliseconds(800));
+    ASSERT_EQ(missed.size(), 1u);
+    EXPECT_EQ(missed[0]["data"]["content"], "support again");
+
+    // Made a member of Sales: told at once, and from then on everything of Sales reaches it.
+    ASSERT_EQ(owner_->Put(sales_path + "/members", {{"user_ids", {agent_id}}}).status, 200);
+    auto changed = events(*replayed, "inbox.members_changed", std::chrono::milliseconds(1500));
+    ASSERT_EQ(changed.size(), 1u);
+    EXPECT_EQ(changed[0]["data"]["inbox_id"], sales);
+    EXPECT_EQ(agent->Get(other).status, 200);
+    EXPECT_EQ(List("", agent.get())["data"].size(), 2u);
+    Deliver(sales_hook, kSecret1,
+            CustomerTextDelivery(kAccount1, "971501111111", "wamid.S3", "sales third",
+                                 NowSeconds()));
+    auto now_heard = events(*replayed, "message.created", std::chrono::milliseconds(1500));
+    ASSERT_EQ(now_heard.size(), 1u);
+    EXPECT_EQ(now_heard[0]["data"]["content"], "sales third");
+    // Admins see every inbox without being members.
+    EXPECT_EQ(owner_->Get(ws_ + "/conversations/" + in_sales).status, 200);
 }
 
 }  // namespace

@@ -388,7 +388,7 @@ void RegisterConversationRoutes(Router& router, ApiAuth& auth, ApiServices& s) {
                                  [&s](Request& req, const WorkspaceAccess& a) -> Result<Response> {
                                      HH_ASSIGN_OR_RETURN(auto q, ReadListQuery(req, a));
                                      HH_ASSIGN_OR_RETURN(
-                                         auto page, s.conversations.List(a.workspace(), q.filter,
+                                         auto page, s.conversations.List(a, q.filter,
                                                                          q.after, q.limit));
                                      nlohmann::json data = nlohmann::json::array();
                                      for (const auto& item : page.items) {
@@ -402,14 +402,14 @@ void RegisterConversationRoutes(Router& router, ApiAuth& auth, ApiServices& s) {
                InWorkspace(auth, Role::kAgent,
                            [&s](Request&, const WorkspaceAccess& a) -> Result<Response> {
                                HH_ASSIGN_OR_RETURN(auto counts,
-                                                   s.conversations.Counts(a.workspace(), a.user()));
+                                                   s.conversations.Counts(a));
                                return Json(200, CountsJson(counts));
                            }));
     router.Get(base + "/{id}",
                InWorkspace(auth, Role::kAgent,
                            [&s](Request& req, const WorkspaceAccess& a) -> Result<Response> {
                                HH_ASSIGN_OR_RETURN(auto id, PathId<ConversationId>(req, "id"));
-                               HH_ASSIGN_OR_RETURN(auto c, s.conversations.Get(a.workspace(), id));
+                               HH_ASSIGN_OR_RETURN(auto c, s.conversations.Get(a, id));
                                HH_ASSIGN_OR_RETURN(auto kind, KindOf(s, a, c.inbox_id));
                                return Json(200, {{"conversation", ConversationView(c, s, kind)}});
                            }));
@@ -452,6 +452,7 @@ void RegisterConversationRoutes(Router& router, ApiAuth& auth, ApiServices& s) {
                                if (s.canned == nullptr) return Error::NotFound("not found");
                                HH_ASSIGN_OR_RETURN(auto id, PathId<ConversationId>(req, "id"));
                                HH_ASSIGN_OR_RETURN(auto cr, PathId<std::int64_t>(req, "cr_id"));
+                               HH_RETURN_IF_ERROR(s.conversations.RequireVisible(a, id));
                                HH_ASSIGN_OR_RETURN(auto r, s.canned->Render(a, id, cr));
                                nlohmann::json j = CannedJson(r.response);
                                j["rendered"] = r.rendered;
@@ -463,7 +464,7 @@ void RegisterConversationRoutes(Router& router, ApiAuth& auth, ApiServices& s) {
                                HH_ASSIGN_OR_RETURN(auto id, PathId<ConversationId>(req, "id"));
                                HH_ASSIGN_OR_RETURN(auto page, PageOf(req));
                                HH_ASSIGN_OR_RETURN(auto list,
-                                                   s.conversations.Messages(a.workspace(), id, page));
+                                                   s.conversations.Messages(a, id, page));
                                return Json(200, PageJson(list, [](const Message& m) {
                                                return services::MessageJson(m);
                                            }));
@@ -474,6 +475,7 @@ void RegisterConversationRoutes(Router& router, ApiAuth& auth, ApiServices& s) {
                                 HH_ASSIGN_OR_RETURN(auto id, PathId<ConversationId>(req, "id"));
                                 HH_ASSIGN_OR_RETURN(auto body, JsonBody::Parse(req.body));
                                 HH_ASSIGN_OR_RETURN(auto out, ReadOutgoing(body));
+                                HH_RETURN_IF_ERROR(s.conversations.RequireVisible(a, id));
                                 services::MessageAuthor author{SenderKind::kAgent,
                                                                a.user().value()};
                                 HH_ASSIGN_OR_RETURN(auto m,
@@ -484,6 +486,7 @@ void RegisterConversationRoutes(Router& router, ApiAuth& auth, ApiServices& s) {
                 InWorkspace(auth, Role::kAgent,
                             [&s](Request& req, const WorkspaceAccess& a) -> Result<Response> {
                                 HH_ASSIGN_OR_RETURN(auto id, PathId<ConversationId>(req, "id"));
+                                HH_RETURN_IF_ERROR(s.conversations.RequireVisible(a, id));
                                 HH_RETURN_IF_ERROR(s.outbound.MarkRead(a.workspace(), id));
                                 return Json(200, {{"ok", true}});
                             }));
@@ -493,6 +496,7 @@ void RegisterConversationRoutes(Router& router, ApiAuth& auth, ApiServices& s) {
                InWorkspace(auth, Role::kAgent,
                            [&s](Request& req, const WorkspaceAccess& a) -> Result<Response> {
                                HH_ASSIGN_OR_RETURN(auto id, PathId<InboxId>(req, "id"));
+                               HH_RETURN_IF_ERROR(s.inboxes.Get(a, id));  // visible to the caller
                                HH_ASSIGN_OR_RETURN(auto list, s.templates.List(a.workspace(), id));
                                nlohmann::json data = nlohmann::json::array();
                                for (const auto& t : list.templates) data.push_back(TemplateJson(t));

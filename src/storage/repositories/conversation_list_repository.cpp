@@ -68,8 +68,24 @@ std::string ConversationListRepository::ListSql(WorkspaceId ws, const Conversati
     std::string lead;
     if (f.assignee) lead += " AND assignee_id = " + p.Add(*f.assignee);
     if (f.unassigned) lead += " AND assignee_id IS NULL";
-    if (f.inbox) lead += " AND inbox_id = " + p.Add(f.inbox->value());
-    std::string rest;
+    // The inboxes that lead a branch each: the one asked for, or every visible inbox when the
+    // assignee index does not lead (with it, visibility is a plain filter).
+    std::vector<std::optional<InboxId>> inboxes{std::nullopt};
+    std::string visible_filter;
+    if (f.inbox) {
+        inboxes = {*f.inbox};
+    } else if (f.visible_inboxes && !f.assignee && !f.unassigned) {
+        inboxes.assign(f.visible_inboxes->begin(), f.visible_inboxes->end());
+    } else if (f.visible_inboxes) {
+        visible_filter = " AND inbox_id IN (";
+        for (std::size_t i = 0; i < f.visible_inboxes->size(); ++i) {
+            if (i > 0) visible_filter += ", ";
+            visible_filter += p.Add((*f.visible_inboxes)[i].value());
+        }
+        visible_filter += f.visible_inboxes->empty() ? "NULL)" : ")";
+    }
+    if (inboxes.empty()) inboxes = {InboxId(0)};  // no visible inbox: a branch matching nothing
+    std::string rest = visible_filter;
     if (after) {
         const std::string la = p.Add(TimeValue(after->last_activity_at));
         const std::string id = p.Add(after->id.value());
@@ -87,29 +103,40 @@ std::string ConversationListRepository::ListSql(WorkspaceId ws, const Conversati
 
     std::vector<std::string> statuses = f.statuses;
     // Without an assignee or inbox, "every status" is the whole conversations_list index.
-    const bool status_leads = f.assignee || f.unassigned || f.inbox;
+    const bool status_leads = f.assignee || f.unassigned || inboxes.front().has_value();
     if (statuses.empty() && status_leads) {
         statuses.assign(std::begin(kStatuses), std::end(kStatuses));
     }
+    std::vector<std::string> status_params;
+    for (const auto& st : statuses) status_params.push_back(p.Add(st));
+    std::vector<std::string> inbox_params;
+    for (const auto& i : inboxes) inbox_params.push_back(i ? p.Add(i->value()) : "");
 
     const std::string cols = ConversationColumns();
-    auto branch = [&](const std::optional<std::string>& status) {
+    auto branch = [&](const std::string& inbox_p, const std::string& status_p) {
         std::string sql = "SELECT " + cols + " FROM conversations WHERE workspace_id = " + ws_p +
                           lead;
-        if (status) sql += " AND status = " + p.Add(*status);
+        if (!inbox_p.empty()) sql += " AND inbox_id = " + inbox_p;
+        if (!status_p.empty()) sql += " AND status = " + status_p;
         sql += rest + " ORDER BY last_activity_at DESC, id DESC LIMIT " + limit_p;
         return sql;
     };
+    std::vector<std::string> branches;
+    for (const auto& ip : inbox_params) {
+        if (status_params.empty()) {
+            branches.push_back(branch(ip, ""));
+        } else {
+            for (const auto& sp : status_params) branches.push_back(branch(ip, sp));
+        }
+    }
     std::string source;
-    if (statuses.size() <= 1) {
-        source = "(" + branch(statuses.empty() ? std::nullopt
-                                               : std::optional<std::string>(statuses[0])) +
-                 ") AS c";
+    if (branches.size() == 1) {
+        source = "(" + branches[0] + ") AS c";
     } else {
         source = "(";
-        for (std::size_t i = 0; i < statuses.size(); ++i) {
+        for (std::size_t i = 0; i < branches.size(); ++i) {
             if (i > 0) source += " UNION ALL ";
-            source += "SELECT * FROM (" + branch(statuses[i]) + ") AS b" + std::to_string(i);
+            source += "SELECT * FROM (" + branches[i] + ") AS b" + std::to_string(i);
         }
         // Merged and cut to the page before the joins, so the lookups below run once per row.
         source += " ORDER BY last_activity_at DESC, id DESC LIMIT " + limit_p + ") AS c";
@@ -193,35 +220,53 @@ Result<ConversationRow> ConversationListRepository::GetWithLabels(Session& s, Wo
     return c;
 }
 
-Result<ConversationCounts> ConversationListRepository::Counts(Session& s, WorkspaceId ws,
-                                                              UserId me) {
+Result<ConversationCounts> ConversationListRepository::Counts(
+    Session& s, WorkspaceId ws, UserId me, const std::optional<std::vector<InboxId>>& visible) {
     ConversationCounts out;
     for (const char* st : kStatuses) out.by_status[st] = 0;
-    HH_ASSIGN_OR_RETURN(auto by_status, s.Query("SELECT status, COUNT(*) FROM conversations WHERE "
-                                                "workspace_id = $1 GROUP BY status",
-                                                {ws.value()}));
+    // An agent's scope: " AND <column> IN (...)" over the visible inboxes, numbered after the
+    // query's `fixed` parameters, which come first in `params`.
+    auto scoped = [&](const char* column, Params params) -> std::pair<std::string, Params> {
+        if (!visible) return {"", std::move(params)};
+        if (visible->empty()) return {std::string(" AND ") + column + " IN (NULL)", params};
+        std::string sql = std::string(" AND ") + column + " IN (";
+        for (std::size_t i = 0; i < visible->size(); ++i) {
+            params.emplace_back((*visible)[i].value());
+            if (i > 0) sql += ", ";
+            sql += "$" + std::to_string(params.size());
+        }
+        return {sql + ")", std::move(params)};
+    };
+    auto [status_scope, status_params] = scoped("inbox_id", {ws.value()});
+    HH_ASSIGN_OR_RETURN(auto by_status,
+                        s.Query("SELECT status, COUNT(*) FROM conversations WHERE workspace_id = "
+                                "$1" + status_scope + " GROUP BY status",
+                                status_params));
     for (const auto& row : by_status.rows) out.by_status[AsText(row[0])] = AsInt(row[1]);
+    auto [inbox_scope, inbox_params] = scoped("i.id", {ws.value()});
     HH_ASSIGN_OR_RETURN(
         auto by_inbox,
         s.Query("SELECT i.id, (SELECT COUNT(*) FROM conversations c WHERE c.workspace_id = $1 "
                 "AND c.inbox_id = i.id AND c.status IN ('open', 'pending') AND c.unread_count > "
-                "0) FROM inboxes i WHERE i.workspace_id = $1 ORDER BY i.id",
-                {ws.value()}));
+                "0) FROM inboxes i WHERE i.workspace_id = $1" + inbox_scope + " ORDER BY i.id",
+                inbox_params));
     for (const auto& row : by_inbox.rows) out.unread_by_inbox[AsInt(row[0])] = AsInt(row[1]);
+    auto [mine_scope, mine_params] = scoped("inbox_id", {ws.value(), me.value()});
     HH_ASSIGN_OR_RETURN(
         auto mine,
         s.Query("SELECT COUNT(*), COALESCE(SUM(CASE WHEN unread_count > 0 THEN 1 ELSE 0 END), 0) "
                 "FROM conversations WHERE workspace_id = $1 AND assignee_id = $2 AND status = "
-                "'open'",
-                {ws.value(), me.value()}));
+                "'open'" + mine_scope,
+                mine_params));
     out.mine = AsInt(mine.rows.at(0).at(0));
     out.mine_unread = AsInt(mine.rows.at(0).at(1));
+    auto [nobody_scope, nobody_params] = scoped("inbox_id", {ws.value()});
     HH_ASSIGN_OR_RETURN(
         auto nobody,
         s.Query("SELECT COUNT(*), COALESCE(SUM(CASE WHEN unread_count > 0 THEN 1 ELSE 0 END), 0) "
                 "FROM conversations WHERE workspace_id = $1 AND assignee_id IS NULL AND status = "
-                "'open'",
-                {ws.value()}));
+                "'open'" + nobody_scope,
+                nobody_params));
     out.unassigned = AsInt(nobody.rows.at(0).at(0));
     out.unassigned_unread = AsInt(nobody.rows.at(0).at(1));
     return out;

@@ -24,6 +24,8 @@ struct ConversationFilter {
     std::optional<std::string> label;
     std::optional<std::string> priority;
     bool unread_only = false;
+    // Set: only conversations of these inboxes (the caller's InboxScope); empty matches none.
+    std::optional<std::vector<InboxId>> visible_inboxes;
 };
 
 // A position in the list: the last item of the previous page.
@@ -63,7 +65,9 @@ public:
     // the filter: assignee → conversations_assignee, else inbox → conversations_inbox_status,
     // else status → conversations_status, else conversations_list. Without a status filter the
     // first two read each status's slice and merge the first `limit` rows of each, so no query
-    // sorts more than 4 × limit rows. The last message comes from messages_conversation, one
+    // sorts more than 4 × limit rows. With visible_inboxes (an agent's scope) and no inbox or
+    // assignee filter, each visible inbox's status slices are merged the same way (4 × inboxes
+    // slices of at most `limit` rows). The last message comes from messages_conversation, one
     // lookup per row.
     static Result<ConversationListPage> List(Session& s, WorkspaceId ws,
                                              const ConversationFilter& f,
@@ -78,7 +82,11 @@ public:
         Session& s, WorkspaceId ws, const std::vector<ConversationId>& ids);
     // One conversation with its labels; kNotFound outside the workspace.
     static Result<ConversationRow> GetWithLabels(Session& s, WorkspaceId ws, ConversationId id);
-    static Result<ConversationCounts> Counts(Session& s, WorkspaceId ws, UserId me);
+    // With `visible` (an agent's scope), only those inboxes' conversations are counted and
+    // unread_by_inbox lists only them.
+    static Result<ConversationCounts> Counts(
+        Session& s, WorkspaceId ws, UserId me,
+        const std::optional<std::vector<InboxId>>& visible = std::nullopt);
 };
 
 }  // namespace hudhud::storage

@@ -31,6 +31,28 @@ Status InboxMemberRepository::Set(Session& s, WorkspaceId ws, InboxId inbox,
     return Ok();
 }
 
+Result<std::vector<InboxId>> InboxMemberRepository::InboxesOf(Session& s, WorkspaceId ws,
+                                                              UserId user) {
+    HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT inbox_id FROM inbox_members WHERE workspace_id "
+                                           "= $1 AND user_id = $2 ORDER BY inbox_id",
+                                           {ws.value(), user.value()}));
+    std::vector<InboxId> out;
+    for (const auto& row : rows.rows) out.emplace_back(AsInt(row[0]));
+    return out;
+}
+
+Result<std::vector<UserId>> InboxMemberRepository::Audience(Session& s, WorkspaceId ws,
+                                                            InboxId inbox) {
+    HH_ASSIGN_OR_RETURN(auto rows,
+                        s.Query("SELECT user_id FROM inbox_members WHERE workspace_id = $1 AND "
+                                "inbox_id = $2 UNION SELECT user_id FROM memberships WHERE "
+                                "workspace_id = $1 AND role IN ('owner', 'admin') ORDER BY 1",
+                                {ws.value(), inbox.value()}));
+    std::vector<UserId> out;
+    for (const auto& row : rows.rows) out.emplace_back(AsInt(row[0]));
+    return out;
+}
+
 Result<std::vector<UserId>> InboxMemberRepository::Online(Session& s, WorkspaceId ws,
                                                           InboxId inbox) {
     HH_ASSIGN_OR_RETURN(auto rows,

@@ -17,6 +17,11 @@ public:
     static Result<std::vector<UserId>> List(Session& s, WorkspaceId ws, InboxId inbox);
     // Replaces the list; every user must be a member of the workspace (kInvalidArgument).
     static Status Set(Session& s, WorkspaceId ws, InboxId inbox, const std::vector<UserId>& users);
+    // The inboxes `user` is a member of, sorted.
+    static Result<std::vector<InboxId>> InboxesOf(Session& s, WorkspaceId ws, UserId user);
+    // Who may see the inbox's conversations: its members and the workspace's owners and
+    // admins, sorted user ids.
+    static Result<std::vector<UserId>> Audience(Session& s, WorkspaceId ws, InboxId inbox);
     // Members of the inbox whose availability is online, sorted by user id.
     static Result<std::vector<UserId>> Online(Session& s, WorkspaceId ws, InboxId inbox);
     // How many open conversations each of `users` has assigned (absent: none).
