@@ -392,13 +392,15 @@ TEST_F(ConversationsApiTest, AgentsSeeOnlyTheInboxesTheyAreMembersOfEverywhere) 
     const std::string ws_id = ws_.substr(ws_.rfind('/') + 1);
 
     // Live: the agent's socket and the owner's, both subscribed before anything arrives.
-    auto connect = [&](HttpClient& c) {
+    auto connect = [&](HttpClient& c, std::optional<std::int64_t> since = std::nullopt) {
         auto ws = http::testing::TestWsClient::Connect(
             server_->port(), "/api/v1/ws",
             {{"Cookie", "hudhud_session=" + c.cookies()["hudhud_session"]}});
         EXPECT_TRUE(ws.ok()) << (ws.ok() ? "" : ws.error().message);
         auto client = std::move(ws).value();
-        EXPECT_TRUE(client->SendJson({{"type", "subscribe"}, {"workspace_id", std::stoll(ws_id)}}).ok());
+        json subscribe = {{"type", "subscribe"}, {"workspace_id", std::stoll(ws_id)}};
+        if (since) subscribe["since"] = *since;
+        EXPECT_TRUE(client->SendJson(subscribe).ok());
         EXPECT_EQ((*client->ReadJson())["type"], "subscribed");
         return client;
     };
@@ -486,20 +488,7 @@ TEST_F(ConversationsApiTest, AgentsSeeOnlyTheInboxesTheyAreMembersOfEverywhere) 
                                  NowSeconds()));
     EXPECT_EQ(events(*owner_ws, "message.created", std::chrono::milliseconds(1500)).size(), 2u);
     agent_ws.reset();
-    auto replayed = [&] {
-        auto ws = http::testing::TestWsClient::Connect(
-            server_->port(), "/api/v1/ws",
-            {{"Cookie", "hudhud_session=" + agent->cookies()["hudhud_session"]}});
-        EXPECT_TRUE(ws.ok());
-        auto client = std::move(ws).value();
-        EXPECT_TRUE(client
-                        ->SendJson({{"type", "subscribe"},
-                                    {"workspace_id", std::stoll(ws_id)},
-                                    {"since", seen_seq}})
-                        .ok());
-        EXPECT_EQ((*client->ReadJson())["type"], "subscribed");
-        return client;
-    }();
+    auto replayed = connect(*agent, seen_seq);
     auto missed = events(*replayed, "message.created", std::chrono::milliseconds(800));
     ASSERT_EQ(missed.size(), 1u);
     EXPECT_EQ(missed[0]["data"]["content"], "support again");

@@ -7,14 +7,25 @@ namespace hudhud::storage {
 
 using detail::Discard;
 
-Result<std::vector<UserId>> InboxMemberRepository::List(Session& s, WorkspaceId ws,
-                                                        InboxId inbox) {
-    HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT user_id FROM inbox_members WHERE workspace_id "
-                                           "= $1 AND inbox_id = $2 ORDER BY user_id",
-                                           {ws.value(), inbox.value()}));
-    std::vector<UserId> out;
+namespace {
+
+// The ids a one-column query returned, in its order.
+template <typename IdT>
+Result<std::vector<IdT>> IdsOf(Session& s, std::string_view sql, const Params& params) {
+    HH_ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
+    std::vector<IdT> out;
+    out.reserve(rows.rows.size());
     for (const auto& row : rows.rows) out.emplace_back(AsInt(row[0]));
     return out;
+}
+
+}  // namespace
+
+Result<std::vector<UserId>> InboxMemberRepository::List(Session& s, WorkspaceId ws,
+                                                        InboxId inbox) {
+    return IdsOf<UserId>(s, "SELECT user_id FROM inbox_members WHERE workspace_id = $1 AND "
+                            "inbox_id = $2 ORDER BY user_id",
+                         {ws.value(), inbox.value()});
 }
 
 Status InboxMemberRepository::Set(Session& s, WorkspaceId ws, InboxId inbox,
@@ -33,37 +44,26 @@ Status InboxMemberRepository::Set(Session& s, WorkspaceId ws, InboxId inbox,
 
 Result<std::vector<InboxId>> InboxMemberRepository::InboxesOf(Session& s, WorkspaceId ws,
                                                               UserId user) {
-    HH_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT inbox_id FROM inbox_members WHERE workspace_id "
-                                           "= $1 AND user_id = $2 ORDER BY inbox_id",
-                                           {ws.value(), user.value()}));
-    std::vector<InboxId> out;
-    for (const auto& row : rows.rows) out.emplace_back(AsInt(row[0]));
-    return out;
+    return IdsOf<InboxId>(s, "SELECT inbox_id FROM inbox_members WHERE workspace_id = $1 AND "
+                             "user_id = $2 ORDER BY inbox_id",
+                          {ws.value(), user.value()});
 }
 
 Result<std::vector<UserId>> InboxMemberRepository::Audience(Session& s, WorkspaceId ws,
                                                             InboxId inbox) {
-    HH_ASSIGN_OR_RETURN(auto rows,
-                        s.Query("SELECT user_id FROM inbox_members WHERE workspace_id = $1 AND "
-                                "inbox_id = $2 UNION SELECT user_id FROM memberships WHERE "
-                                "workspace_id = $1 AND role IN ('owner', 'admin') ORDER BY 1",
-                                {ws.value(), inbox.value()}));
-    std::vector<UserId> out;
-    for (const auto& row : rows.rows) out.emplace_back(AsInt(row[0]));
-    return out;
+    return IdsOf<UserId>(s, "SELECT user_id FROM inbox_members WHERE workspace_id = $1 AND "
+                            "inbox_id = $2 UNION SELECT user_id FROM memberships WHERE "
+                            "workspace_id = $1 AND role IN ('owner', 'admin') ORDER BY 1",
+                         {ws.value(), inbox.value()});
 }
 
 Result<std::vector<UserId>> InboxMemberRepository::Online(Session& s, WorkspaceId ws,
                                                           InboxId inbox) {
-    HH_ASSIGN_OR_RETURN(auto rows,
-                        s.Query("SELECT im.user_id FROM inbox_members im JOIN memberships m ON "
-                                "m.workspace_id = im.workspace_id AND m.user_id = im.user_id "
-                                "WHERE im.workspace_id = $1 AND im.inbox_id = $2 AND "
-                                "m.availability = 'online' ORDER BY im.user_id",
-                                {ws.value(), inbox.value()}));
-    std::vector<UserId> out;
-    for (const auto& row : rows.rows) out.emplace_back(AsInt(row[0]));
-    return out;
+    return IdsOf<UserId>(s, "SELECT im.user_id FROM inbox_members im JOIN memberships m ON "
+                            "m.workspace_id = im.workspace_id AND m.user_id = im.user_id WHERE "
+                            "im.workspace_id = $1 AND im.inbox_id = $2 AND m.availability = "
+                            "'online' ORDER BY im.user_id",
+                         {ws.value(), inbox.value()});
 }
 
 Result<std::map<std::int64_t, std::int64_t>> InboxMemberRepository::OpenCounts(
