@@ -241,7 +241,7 @@ export function defineTests(test) {
 
   test('switch to Arabic: html[dir=rtl], mirrored layout, remembered per user', async (env) => {
     const { page } = env;
-    await page.getByRole('link', { name: 'Inbox' }).click();
+    await page.getByRole('link', { name: 'Inbox', exact: true }).click();
     await openProfileMenu(page);
     await page.getByRole('button', { name: 'العربية' }).click();
     await page.waitForFunction(() => document.documentElement.dir === 'rtl');
@@ -285,6 +285,14 @@ export function defineTests(test) {
     await expectVisible(page.locator('.profile-name', { hasText: 'Omar' }), 'signed in as the invitee');
     assert.equal(await page.getByRole('link', { name: 'Members' }).count(), 0, 'agents see no admin settings');
     assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0, 'agents see no audit log');
+    for (const admin of ['Inboxes', 'Teams', 'Labels']) {
+      assert.equal(await page.getByRole('link', { name: admin, exact: true }).count(), 0, `agents see no ${admin} settings`);
+    }
+    // Canned responses: agents look them up, only administrators change them.
+    await page.getByRole('link', { name: 'Canned responses' }).click();
+    await expectVisible(page.getByRole('heading', { name: 'Canned responses', level: 1 }), 'agent canned responses page');
+    await expectVisible(page.getByText('Only administrators can add or change canned responses.'), 'read-only note');
+    assert.equal(await page.getByRole('button', { name: 'New canned response' }).count(), 0, 'agents cannot add canned responses');
     // Agents manage their own API tokens.
     await page.getByRole('link', { name: 'API tokens' }).click();
     await expectVisible(page.getByRole('heading', { name: 'API tokens', level: 1 }), 'agent API tokens page');

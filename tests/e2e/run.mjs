@@ -49,6 +49,9 @@ async function main() {
   if (!useMock) (await import('./widget.spec.mjs')).defineTests(test);
   // The agents' inbox: a WhatsApp inbox wired to the fake Graph API that run.sh starts.
   if (!useMock) (await import('./inbox.spec.mjs')).defineTests(test);
+  // The settings screens (inboxes, members and auto-assignment, teams, labels, canned responses),
+  // in English and Arabic; its WhatsApp inbox is checked with signed webhooks, like the inbox's.
+  if (!useMock) (await import('./settings.spec.mjs')).defineTests(test);
 
   const pw = loadPlaywright();
   if (!pw) return finish(0, 1);

@@ -8,6 +8,10 @@ import { MembersScreen } from './screens/settings/MembersScreen';
 import { ApiTokensScreen } from './screens/settings/ApiTokensScreen';
 import { AuditLogScreen } from './screens/settings/AuditLogScreen';
 import { WorkspaceScreen } from './screens/settings/WorkspaceScreen';
+import { InboxesScreen } from './screens/settings/InboxesScreen';
+import { TeamsScreen } from './screens/settings/TeamsScreen';
+import { LabelsScreen } from './screens/settings/LabelsScreen';
+import { CannedResponsesScreen } from './screens/settings/CannedResponsesScreen';
 
 /** What every in-workspace screen receives. `rest` is the path after the route (e.g. a conversation id). */
 export interface ScreenProps {
@@ -33,12 +37,45 @@ export const appRoutes: AppRoute[] = [
   { path: 'inbox', label: 'nav.inbox', icon: 'inbox', group: 'main', component: InboxScreen },
   { path: 'contacts', label: 'nav.contacts', icon: 'contacts', group: 'main', component: ContactsScreen },
   {
+    // settings/inboxes/new (connect a channel) and settings/inboxes/:id (one inbox) arrive as `rest`.
+    path: 'settings/inboxes',
+    label: 'nav.inboxes',
+    icon: 'plug',
+    group: 'settings',
+    adminOnly: true,
+    component: InboxesScreen,
+  },
+  {
     path: 'settings/members',
     label: 'nav.members',
     icon: 'members',
     group: 'settings',
     adminOnly: true,
     component: MembersScreen,
+  },
+  {
+    path: 'settings/teams',
+    label: 'nav.teams',
+    icon: 'team',
+    group: 'settings',
+    adminOnly: true,
+    component: TeamsScreen,
+  },
+  {
+    path: 'settings/labels',
+    label: 'nav.labels',
+    icon: 'tag',
+    group: 'settings',
+    adminOnly: true,
+    component: LabelsScreen,
+  },
+  {
+    // Agents read them (to learn the shortcuts); only admins may change them.
+    path: 'settings/canned-responses',
+    label: 'nav.canned',
+    icon: 'zap',
+    group: 'settings',
+    component: CannedResponsesScreen,
   },
   {
     path: 'settings/api-tokens',

@@ -14,7 +14,11 @@ import type {
   ConversationFilter,
   ConversationPatch,
   Inbox,
+  InboxInput,
   Label,
+  LabelInput,
+  CannedResponseInput,
+  TeamInput,
   Message,
   MessageTemplate,
   OutgoingMessage,
@@ -112,8 +116,30 @@ export const api = {
   listInboxes: (id: Id) => request<{ data: Inbox[] }>('GET', `${ws(id)}/inboxes`),
   listTemplates: (id: Id, inboxId: Id) =>
     request<{ data: MessageTemplate[] }>('GET', `${ws(id)}/inboxes/${enc(String(inboxId))}/templates`),
+  getInbox: (id: Id, inboxId: Id) =>
+    request<{ inbox: Inbox }>('GET', `${ws(id)}/inboxes/${enc(String(inboxId))}`),
+  createInbox: (id: Id, body: InboxInput) => request<{ inbox: Inbox }>('POST', `${ws(id)}/inboxes`, body),
+  updateInbox: (id: Id, inboxId: Id, patch: InboxInput) =>
+    request<{ inbox: Inbox }>('PATCH', `${ws(id)}/inboxes/${enc(String(inboxId))}`, patch),
+  /** Deletes the stored credentials at once; `keepHistory: false` also deletes the conversations. */
+  disconnectInbox: (id: Id, inboxId: Id, keepHistory: boolean) =>
+    request<void>('DELETE', `${ws(id)}/inboxes/${enc(String(inboxId))}?keep_history=${keepHistory ? 'true' : 'false'}`),
+  getInboxMembers: (id: Id, inboxId: Id) =>
+    request<{ user_ids: Id[] }>('GET', `${ws(id)}/inboxes/${enc(String(inboxId))}/members`),
+  setInboxMembers: (id: Id, inboxId: Id, userIds: Id[]) =>
+    request<{ user_ids: Id[] }>('PUT', `${ws(id)}/inboxes/${enc(String(inboxId))}/members`, { user_ids: userIds }),
+
   listTeams: (id: Id) => request<{ data: Team[] }>('GET', `${ws(id)}/teams`),
+  createTeam: (id: Id, body: TeamInput) => request<{ team: Team }>('POST', `${ws(id)}/teams`, body),
+  updateTeam: (id: Id, teamId: Id, patch: TeamInput) =>
+    request<{ team: Team }>('PATCH', `${ws(id)}/teams/${enc(String(teamId))}`, patch),
+  deleteTeam: (id: Id, teamId: Id) => request<void>('DELETE', `${ws(id)}/teams/${enc(String(teamId))}`),
+
   listLabels: (id: Id) => request<{ data: Label[] }>('GET', `${ws(id)}/labels`),
+  createLabel: (id: Id, body: LabelInput) => request<{ label: Label }>('POST', `${ws(id)}/labels`, body),
+  updateLabel: (id: Id, labelId: Id, patch: LabelInput) =>
+    request<{ label: Label }>('PATCH', `${ws(id)}/labels/${enc(String(labelId))}`, patch),
+  deleteLabel: (id: Id, labelId: Id) => request<void>('DELETE', `${ws(id)}/labels/${enc(String(labelId))}`),
 
   listConversations: (
     id: Id,
@@ -163,6 +189,13 @@ export const api = {
     ),
   searchCanned: (id: Id, search: string) =>
     request<{ data: CannedResponse[] }>('GET', `${ws(id)}/canned-responses?search=${enc(search)}`),
+  listCanned: (id: Id) => request<{ data: CannedResponse[] }>('GET', `${ws(id)}/canned-responses`),
+  createCanned: (id: Id, body: CannedResponseInput) =>
+    request<{ canned_response: CannedResponse }>('POST', `${ws(id)}/canned-responses`, body),
+  updateCanned: (id: Id, cannedId: Id, patch: CannedResponseInput) =>
+    request<{ canned_response: CannedResponse }>('PATCH', `${ws(id)}/canned-responses/${enc(String(cannedId))}`, patch),
+  deleteCanned: (id: Id, cannedId: Id) =>
+    request<void>('DELETE', `${ws(id)}/canned-responses/${enc(String(cannedId))}`),
   search: (id: Id, q: string) =>
     request<SearchResults>('GET', `${ws(id)}/search?q=${enc(q)}&limit=20`),
 

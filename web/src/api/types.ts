@@ -137,11 +137,38 @@ export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved' | (
 export type Priority = 'none' | 'low' | 'medium' | 'high' | 'urgent' | (string & {});
 export type DeliveryStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | (string & {});
 
+export type InboxStatus = 'active' | 'needs_reconnect' | 'disconnected' | (string & {});
+
+/** Web Chat install details (docs/api.md "Web Chat"); `hmac_token` only for admins. */
+export interface WebChatInstall {
+  website_token: string;
+  script_url: string;
+  embed_snippet: string;
+  hmac_token?: string;
+}
+
 export interface Inbox {
   id: Id;
   name: string;
   channel_kind: ChannelKind;
-  status: string;
+  status: InboxStatus;
+  /** The rest is what GET /inboxes answers beside; the inbox screens don't need it. */
+  settings?: Record<string, unknown>;
+  /** Credentials are write-only: the API only says whether some are stored. */
+  has_credentials?: boolean;
+  webhook_url?: string;
+  webchat?: WebChatInstall;
+  created_at?: Micros;
+  updated_at?: Micros;
+  disconnected_at?: Micros | null;
+}
+
+/** POST /inboxes; PATCH takes the same fields but channel_kind, all optional. */
+export interface InboxInput {
+  name?: string;
+  channel_kind?: ChannelKind;
+  settings?: Record<string, unknown>;
+  credentials?: Record<string, unknown>;
 }
 
 export interface ContactSummary {
@@ -247,6 +274,14 @@ export interface ContactNote {
 export interface Team {
   id: Id;
   name: string;
+  description?: string;
+  member_ids?: Id[];
+  created_at?: Micros;
+}
+
+export interface TeamInput {
+  name?: string;
+  description?: string;
   member_ids?: Id[];
 }
 
@@ -254,12 +289,26 @@ export interface Label {
   id: Id;
   name: string;
   color?: string | null;
+  description?: string | null;
+}
+
+export interface LabelInput {
+  name?: string;
+  color?: string;
+  description?: string;
 }
 
 export interface CannedResponse {
   id: Id;
   short_code: string;
   content: string;
+  created_at?: Micros;
+  updated_at?: Micros;
+}
+
+export interface CannedResponseInput {
+  short_code?: string;
+  content?: string;
 }
 
 export interface TemplateComponent {

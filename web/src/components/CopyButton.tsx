@@ -29,7 +29,7 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 /** Copies `text`; says "Copied" (politely announced) for a moment afterwards. */
-export function CopyButton({ text, label }: { text: string; label?: string }) {
+export function CopyButton({ text, label, describedBy }: { text: string; label?: string; describedBy?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return undefined;
@@ -42,6 +42,7 @@ export function CopyButton({ text, label }: { text: string; label?: string }) {
         type="button"
         class="btn btn-secondary"
         aria-label={label}
+        aria-describedby={describedBy}
         onClick={async () => setState((await copyText(text)) ? 'copied' : 'failed')}
       >
         <Icon name={state === 'copied' ? 'check' : 'copy'} size={16} />
@@ -54,23 +55,61 @@ export function CopyButton({ text, label }: { text: string; label?: string }) {
   );
 }
 
-/** A read-only secret/link with a copy button, laid out left-to-right in both languages. */
-export function CopyField({ label, value, id }: { label: string; value: string; id: string }) {
+/**
+ * A read-only secret/link with a copy button, laid out left-to-right in both languages.
+ * `multiline` shows it in a text area (code snippets); `hint` is read out with it.
+ */
+export function CopyField({
+  label,
+  value,
+  id,
+  multiline,
+  hint,
+}: {
+  label: string;
+  value: string;
+  id: string;
+  multiline?: boolean;
+  hint?: string;
+}) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  // The button says "Copy"; its description says what (several copy fields share a page).
   return (
     <div class="copy-field">
-      <label for={id}>{label}</label>
-      <div class="copy-field-row">
-        <input
-          id={id}
-          class="mono"
-          type="text"
-          value={value}
-          readOnly
-          dir="ltr"
-          onFocus={(e) => e.currentTarget.select()}
-        />
-        <CopyButton text={value} />
+      <label for={id} id={`${id}-label`}>
+        {label}
+      </label>
+      <div class={`copy-field-row${multiline ? ' copy-field-multiline' : ''}`}>
+        {multiline ? (
+          <textarea
+            id={id}
+            class="mono"
+            value={value}
+            readOnly
+            dir="ltr"
+            rows={3}
+            aria-describedby={hintId}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+        ) : (
+          <input
+            id={id}
+            class="mono"
+            type="text"
+            value={value}
+            readOnly
+            dir="ltr"
+            aria-describedby={hintId}
+            onFocus={(e) => e.currentTarget.select()}
+          />
+        )}
+        <CopyButton text={value} describedBy={`${id}-label`} />
       </div>
+      {hint ? (
+        <p class="field-hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
     </div>
   );
 }

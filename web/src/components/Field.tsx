@@ -115,3 +115,97 @@ export function SelectField<V extends string>(props: SelectFieldProps<V>) {
     </div>
   );
 }
+
+interface TextAreaFieldProps {
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  error?: string | null;
+  hint?: string;
+  required?: boolean;
+  optional?: boolean;
+  placeholder?: string;
+  dir?: 'auto' | 'ltr' | 'rtl';
+  rows?: number;
+  maxLength?: number;
+  class?: string;
+  id?: string;
+  /** The textarea itself, for callers that insert at the caret. */
+  inputRef?: { current: HTMLTextAreaElement | null };
+}
+
+/** A labelled multi-line input, with hint and error tied to it like TextField's. */
+export function TextAreaField(props: TextAreaFieldProps) {
+  const generated = useId();
+  const id = props.id ?? generated;
+  const hintId = props.hint && !props.error ? `${id}-hint` : undefined;
+  const errorId = props.error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${props.error ? ' field-invalid' : ''}${props.class ? ` ${props.class}` : ''}`}>
+      <label for={id}>
+        {props.label}
+        {props.optional ? <span class="field-optional"> ({t('common.optional')})</span> : null}
+      </label>
+      <textarea
+        id={id}
+        ref={props.inputRef}
+        value={props.value}
+        rows={props.rows ?? 3}
+        onInput={(e) => props.onValue(e.currentTarget.value)}
+        required={props.required}
+        aria-required={props.required ? 'true' : undefined}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy}
+        placeholder={props.placeholder}
+        dir={props.dir === 'ltr' || props.dir === 'rtl' ? props.dir : props.value ? 'auto' : undefined}
+        maxLength={props.maxLength}
+      />
+      {hintId ? (
+        <p class="field-hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+      {props.error ? (
+        <p class="field-error" id={errorId}>
+          {props.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+interface CheckboxFieldProps {
+  label: string;
+  checked: boolean;
+  onChecked: (checked: boolean) => void;
+  hint?: string;
+  disabled?: boolean;
+  class?: string;
+}
+
+/** A checkbox with its label beside it (clicking the text toggles it) and an optional hint. */
+export function CheckboxField(props: CheckboxFieldProps) {
+  const id = useId();
+  const hintId = props.hint ? `${id}-hint` : undefined;
+  return (
+    <div class={`check-field${props.class ? ` ${props.class}` : ''}`}>
+      <input
+        id={id}
+        type="checkbox"
+        checked={props.checked}
+        disabled={props.disabled}
+        aria-describedby={hintId}
+        onChange={(e) => props.onChecked(e.currentTarget.checked)}
+      />
+      <div class="check-text">
+        <label for={id}>{props.label}</label>
+        {props.hint ? (
+          <p class="field-hint" id={hintId}>
+            {props.hint}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}

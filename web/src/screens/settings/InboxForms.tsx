@@ -1,0 +1,343 @@
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
+import { Icon } from '../../components/Icon';
+import { t } from '../../i18n';
+import { ColorField } from './SettingsParts';
+import {
+  MAX_ATTACHMENT_MB,
+  REPLY_TIMES,
+  randomToken,
+  type PreChatField,
+  type ReplyTime,
+  type WebChatField,
+  type WebChatForm,
+  type WhatsAppField,
+  type WhatsAppForm,
+} from './settings_logic';
+
+type Errors<K extends string> = Partial<Record<K, string | undefined>>;
+type Setter<F> = <K extends keyof F>(key: K, value: F[K]) => void;
+
+/** Where the server's messages point for each field ("settings.waba_id must ..."). */
+export const WHATSAPP_API_FIELDS: Record<string, WhatsAppField> = {
+  name: 'name',
+  phone_number_id: 'phone_number_id',
+  waba_id: 'waba_id',
+  messages_per_second: 'messages_per_second',
+  access_token: 'access_token',
+  app_secret: 'app_secret',
+  verify_token: 'verify_token',
+};
+
+export const WEBCHAT_API_FIELDS: Record<string, WebChatField> = {
+  name: 'name',
+  allowed_domains: 'allowed_domains',
+  widget_color: 'widget_color',
+  locale: 'locale',
+  welcome_title: 'welcome_title',
+  welcome_tagline: 'welcome_tagline',
+  reply_time: 'reply_time',
+  pre_chat_message: 'pre_chat_message',
+  pre_chat_fields: 'pre_chat_form_enabled',
+  consent_text: 'consent_text',
+  offline_message: 'offline_message',
+  max_attachment_bytes: 'max_attachment_mb',
+  hmac_mandatory: 'hmac_mandatory',
+};
+
+/** The WhatsApp Business account the inbox speaks for (its settings). */
+export function WhatsAppAccountFields({
+  form,
+  set,
+  errors,
+}: {
+  form: WhatsAppForm;
+  set: Setter<WhatsAppForm>;
+  errors: Errors<WhatsAppField>;
+}) {
+  return (
+    <>
+      <TextField
+        label={t('whatsapp.phoneNumberId')}
+        value={form.phone_number_id}
+        onValue={(v) => set('phone_number_id', v)}
+        error={errors.phone_number_id}
+        hint={t('whatsapp.phoneNumberIdHint')}
+        inputMode="numeric"
+        dir="ltr"
+        autoComplete="off"
+        required
+      />
+      <TextField
+        label={t('whatsapp.wabaId')}
+        value={form.waba_id}
+        onValue={(v) => set('waba_id', v)}
+        error={errors.waba_id}
+        hint={t('whatsapp.wabaIdHint')}
+        inputMode="numeric"
+        dir="ltr"
+        autoComplete="off"
+        required
+      />
+      <TextField
+        label={t('whatsapp.mps')}
+        value={form.messages_per_second}
+        onValue={(v) => set('messages_per_second', v)}
+        error={errors.messages_per_second}
+        hint={t('whatsapp.mpsHint')}
+        inputMode="numeric"
+        dir="ltr"
+        autoComplete="off"
+        optional
+      />
+    </>
+  );
+}
+
+/** The three secrets, typed in and never read back. */
+export function WhatsAppSecretFields({
+  form,
+  set,
+  errors,
+}: {
+  form: WhatsAppForm;
+  set: Setter<WhatsAppForm>;
+  errors: Errors<WhatsAppField>;
+}) {
+  return (
+    <>
+      <TextField
+        label={t('whatsapp.accessToken')}
+        type="password"
+        value={form.access_token}
+        onValue={(v) => set('access_token', v)}
+        error={errors.access_token}
+        hint={t('whatsapp.accessTokenHint')}
+        dir="ltr"
+        autoComplete="off"
+        required
+      />
+      <TextField
+        label={t('whatsapp.appSecret')}
+        type="password"
+        value={form.app_secret}
+        onValue={(v) => set('app_secret', v)}
+        error={errors.app_secret}
+        hint={t('whatsapp.appSecretHint')}
+        dir="ltr"
+        autoComplete="off"
+        required
+      />
+      <div class="field-with-action">
+        <TextField
+          class="grow"
+          label={t('whatsapp.verifyToken')}
+          value={form.verify_token}
+          onValue={(v) => set('verify_token', v)}
+          error={errors.verify_token}
+          hint={t('whatsapp.verifyTokenHint')}
+          dir="ltr"
+          autoComplete="off"
+          required
+        />
+        <button type="button" class="btn btn-secondary" onClick={() => set('verify_token', randomToken())}>
+          <Icon name="reopen" size={16} />
+          <span>{t('whatsapp.generate')}</span>
+        </button>
+      </div>
+    </>
+  );
+}
+
+const REPLY_TIME_KEYS: Record<ReplyTime, 'webchat.replyTime.minutes' | 'webchat.replyTime.hours' | 'webchat.replyTime.day'> = {
+  in_a_few_minutes: 'webchat.replyTime.minutes',
+  in_a_few_hours: 'webchat.replyTime.hours',
+  in_a_day: 'webchat.replyTime.day',
+};
+
+const PRECHAT_KEYS: Record<PreChatField['name'], 'field.name' | 'field.email' | 'field.phone'> = {
+  name: 'field.name',
+  email: 'field.email',
+  phone: 'field.phone',
+};
+
+/** Everything a Web Chat inbox's widget shows and allows (its settings, but the name). */
+export function WebChatFields({
+  form,
+  set,
+  errors,
+}: {
+  form: WebChatForm;
+  set: Setter<WebChatForm>;
+  errors: Errors<WebChatField>;
+}) {
+  const setPreChat = (name: PreChatField['name'], change: Partial<PreChatField>) =>
+    set(
+      'pre_chat_fields',
+      form.pre_chat_fields.map((f) => (f.name === name ? { ...f, ...change } : f)),
+    );
+  return (
+    <>
+      <fieldset class="form-group">
+        <legend>{t('webchat.website')}</legend>
+        <TextAreaField
+          label={t('webchat.domains')}
+          value={form.allowed_domains}
+          onValue={(v) => set('allowed_domains', v)}
+          error={errors.allowed_domains}
+          hint={t('webchat.domainsHint')}
+          placeholder={'shop.example\n*.shop.example'}
+          dir="ltr"
+          rows={3}
+          optional
+        />
+      </fieldset>
+
+      <fieldset class="form-group">
+        <legend>{t('webchat.appearance')}</legend>
+        <ColorField
+          label={t('webchat.color')}
+          value={form.widget_color}
+          onValue={(v) => set('widget_color', v)}
+          error={errors.widget_color}
+        />
+        <SelectField
+          label={t('webchat.locale')}
+          value={form.locale}
+          hint={t('webchat.localeHint')}
+          options={[
+            { value: 'en', label: t('lang.en') },
+            { value: 'ar', label: t('lang.ar') },
+          ]}
+          onValue={(v) => set('locale', v)}
+        />
+        <TextField
+          label={t('webchat.welcomeTitle')}
+          value={form.welcome_title}
+          onValue={(v) => set('welcome_title', v)}
+          error={errors.welcome_title}
+          placeholder={t('webchat.welcomeTitlePlaceholder')}
+          dir="auto"
+          optional
+        />
+        <TextField
+          label={t('webchat.welcomeTagline')}
+          value={form.welcome_tagline}
+          onValue={(v) => set('welcome_tagline', v)}
+          error={errors.welcome_tagline}
+          placeholder={t('webchat.welcomeTaglinePlaceholder')}
+          dir="auto"
+          optional
+        />
+        <SelectField
+          label={t('webchat.replyTime')}
+          value={form.reply_time}
+          options={REPLY_TIMES.map((r) => ({ value: r, label: t(REPLY_TIME_KEYS[r]) }))}
+          onValue={(v) => set('reply_time', v)}
+        />
+      </fieldset>
+
+      <fieldset class="form-group">
+        <legend>{t('webchat.preChat')}</legend>
+        <CheckboxField
+          label={t('webchat.preChatEnabled')}
+          hint={t('webchat.preChatHint')}
+          checked={form.pre_chat_form_enabled}
+          onChecked={(v) => set('pre_chat_form_enabled', v)}
+        />
+        {form.pre_chat_form_enabled ? (
+          <>
+            <TextAreaField
+              label={t('webchat.preChatMessage')}
+              value={form.pre_chat_message}
+              onValue={(v) => set('pre_chat_message', v)}
+              error={errors.pre_chat_message}
+              rows={2}
+              optional
+            />
+            <table class="table prechat-table">
+              <caption class="visually-hidden">{t('webchat.preChatFields')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('webchat.preChatField')}</th>
+                  <th scope="col">{t('webchat.preChatAsk')}</th>
+                  <th scope="col">{t('webchat.preChatRequired')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {form.pre_chat_fields.map((f) => {
+                  const label = t(PRECHAT_KEYS[f.name]);
+                  return (
+                    <tr key={f.name}>
+                      <th scope="row">{label}</th>
+                      <td>
+                        <input
+                          type="checkbox"
+                          checked={f.enabled}
+                          aria-label={t('webchat.preChatAskLabel', { field: label })}
+                          onChange={(e) => setPreChat(f.name, { enabled: e.currentTarget.checked })}
+                        />
+                      </td>
+                      <td>
+                        <input
+                          type="checkbox"
+                          checked={f.enabled && f.required}
+                          disabled={!f.enabled}
+                          aria-label={t('webchat.preChatRequiredLabel', { field: label })}
+                          onChange={(e) => setPreChat(f.name, { required: e.currentTarget.checked })}
+                        />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            <TextAreaField
+              label={t('webchat.consent')}
+              value={form.consent_text}
+              onValue={(v) => set('consent_text', v)}
+              error={errors.consent_text}
+              hint={t('webchat.consentHint')}
+              rows={2}
+              optional
+            />
+          </>
+        ) : null}
+      </fieldset>
+
+      <fieldset class="form-group">
+        <legend>{t('webchat.behaviour')}</legend>
+        <TextAreaField
+          label={t('webchat.offlineMessage')}
+          value={form.offline_message}
+          onValue={(v) => set('offline_message', v)}
+          error={errors.offline_message}
+          hint={t('webchat.offlineHint')}
+          rows={2}
+          optional
+        />
+        <CheckboxField
+          label={t('webchat.attachments')}
+          checked={form.attachments_enabled}
+          onChecked={(v) => set('attachments_enabled', v)}
+        />
+        {form.attachments_enabled ? (
+          <TextField
+            label={t('webchat.maxSize')}
+            value={form.max_attachment_mb}
+            onValue={(v) => set('max_attachment_mb', v)}
+            error={errors.max_attachment_mb}
+            hint={t('webchat.maxSizeHint', { max: MAX_ATTACHMENT_MB })}
+            inputMode="numeric"
+            dir="ltr"
+          />
+        ) : null}
+        <CheckboxField
+          label={t('webchat.hmacMandatory')}
+          hint={t('webchat.hmacMandatoryHint')}
+          checked={form.hmac_mandatory}
+          onChecked={(v) => set('hmac_mandatory', v)}
+        />
+      </fieldset>
+    </>
+  );
+}
