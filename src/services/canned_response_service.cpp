@@ -1,5 +1,8 @@
 #include "services/canned_response_service.hpp"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <cctype>
 
 #include "storage/repositories/contact_repository.hpp"
@@ -67,15 +70,22 @@ std::string RenderCannedResponse(const std::string& content, const CannedVariabl
 
 Result<std::string> NormalizeShortCode(const std::string& short_code) {
     if (short_code.empty() || short_code.size() > 50) {
-        return Error::InvalidArgument("short_code must be 1 to 50 characters");
+        return Error::InvalidArgument("short_code must be 1 to 50 bytes");
     }
+    // Letters and digits of any script (Arabic shortcuts as much as Latin ones), lower-cased.
     std::string out;
-    for (char c : short_code) {
-        const auto u = static_cast<unsigned char>(c);
-        if (!std::isalnum(u) && c != '_' && c != '-' && c != '.') {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(short_code.data());
+    const auto n = static_cast<std::int32_t>(short_code.size());
+    for (std::int32_t i = 0; i < n;) {
+        UChar32 c = 0;
+        U8_NEXT(p, i, n, c);
+        if (c < 0 || !(u_isalnum(c) || c == '_' || c == '-' || c == '.')) {
             return Error::InvalidArgument("short_code may hold only letters, digits, _ - and .");
         }
-        out += static_cast<char>(std::tolower(u));
+        char buf[U8_MAX_LENGTH];
+        std::int32_t len = 0;
+        U8_APPEND_UNSAFE(reinterpret_cast<std::uint8_t*>(buf), len, u_tolower(c));
+        out.append(buf, static_cast<std::size_t>(len));
     }
     return out;
 }

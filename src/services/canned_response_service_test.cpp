@@ -36,6 +36,11 @@ TEST(NormalizeShortCodeTest, LowersAndRefusesOtherCharacters) {
     EXPECT_FALSE(NormalizeShortCode("with space").ok());
     EXPECT_FALSE(NormalizeShortCode("/slash").ok());
     EXPECT_FALSE(NormalizeShortCode(std::string(51, 'a')).ok());
+    // Letters and digits of any script: Arabic shortcuts, Arabic-Indic digits, Greek lower-cased.
+    EXPECT_EQ(NormalizeShortCode("شكرا_٢").value(), "شكرا_٢");
+    EXPECT_EQ(NormalizeShortCode("ΩMEGA").value(), "ωmega");
+    EXPECT_FALSE(NormalizeShortCode("سلام عليكم").ok());
+    EXPECT_FALSE(NormalizeShortCode("\xff\xfe").ok());  // not UTF-8
 }
 
 class CannedResponseServiceTest : public ::testing::Test {
@@ -83,6 +88,12 @@ TEST_F(CannedResponseServiceTest, SearchIsAPrefixMatchWithinTheWorkspace) {
     auto underscore = service_->List(admin_, std::string("a_"));
     ASSERT_EQ(underscore->size(), 1u);
     EXPECT_EQ((*underscore)[0].short_code, "a_b");
+    // Arabic shortcuts are found by their first letters, as the composer's "/" types them.
+    ASSERT_TRUE(service_->Create(admin_, "شكرا", "شكراً لتواصلك معنا", {}).ok());
+    auto arabic = service_->List(admin_, std::string("شك"));
+    ASSERT_TRUE(arabic.ok());
+    ASSERT_EQ(arabic->size(), 1u);
+    EXPECT_EQ((*arabic)[0].short_code, "شكرا");
 }
 
 TEST_F(CannedResponseServiceTest, DuplicatesConflictAndOtherWorkspacesAreNotFound) {
