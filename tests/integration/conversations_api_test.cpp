@@ -229,7 +229,10 @@ TEST_F(ConversationsApiTest, FiltersPagingActionsCountsAndCannedResponses) {
     ASSERT_EQ(owner_->Patch(ws_ + "/conversations/" + c4, {{"priority", "urgent"}}).status, 200);
     EXPECT_EQ(owner_->Patch(ws_ + "/conversations/" + c4, {{"priority", "asap"}}).status, 400);
     EXPECT_EQ(Names("?priority=urgent"), (std::vector<std::string>{name(4)}));
-    ASSERT_EQ(owner_->Post(ws_ + "/labels", {{"name", "vip"}}).status, 201);
+    auto vip = owner_->Post(ws_ + "/labels", {{"name", "vip"}});
+    ASSERT_EQ(vip.status, 201) << vip.body;
+    const std::string vip_path =
+        ws_ + "/labels/" + std::to_string(vip.json()["label"]["id"].get<std::int64_t>());
     auto labeled = owner_->Post(ws_ + "/conversations/" + c4 + "/labels", {{"labels", {"vip"}}});
     ASSERT_EQ(labeled.status, 200) << labeled.body;
     EXPECT_EQ(labeled.json()["labels"], json({"vip"}));
@@ -240,6 +243,16 @@ TEST_F(ConversationsApiTest, FiltersPagingActionsCountsAndCannedResponses) {
     EXPECT_EQ(owner_->Delete(ws_ + "/conversations/" + c4 + "/labels/vip").json()["labels"],
               json::array());
     EXPECT_TRUE(List("?label=vip")["data"].empty());
+    // Renaming a label renames it on its conversations; deleting it takes it off them.
+    ASSERT_EQ(owner_->Post(ws_ + "/conversations/" + c4 + "/labels", {{"labels", {"vip"}}}).status,
+              200);
+    ASSERT_EQ(owner_->Patch(vip_path, {{"name", "gold"}}).status, 200);
+    EXPECT_EQ(Conversation(c4)["labels"], json({"gold"}));
+    EXPECT_EQ(Names("?label=gold"), (std::vector<std::string>{name(4)}));
+    EXPECT_TRUE(List("?label=vip")["data"].empty());
+    ASSERT_EQ(owner_->Delete(vip_path).status, 204);
+    EXPECT_EQ(Conversation(c4)["labels"], json::array());
+    EXPECT_TRUE(List("?label=gold")["data"].empty());
 
     // Unread: reading one conversation takes it out.
     ASSERT_EQ(owner_->Post(ws_ + "/conversations/" + c5 + "/read", json::object()).status, 200);

@@ -141,14 +141,26 @@ Status LabelRepository::Update(Session& s, WorkspaceId ws, std::int64_t id,
                                const std::optional<std::string>& name,
                                const std::optional<std::string>& color,
                                const std::optional<std::string>& description) {
-    return ExpectOneRow(
+    HH_ASSIGN_OR_RETURN(auto before, Get(s, ws, id));
+    HH_RETURN_IF_ERROR(ExpectOneRow(
         s.Exec("UPDATE labels SET name = COALESCE($3, name), color = COALESCE($4, color), "
                "description = COALESCE($5, description) WHERE workspace_id = $1 AND id = $2",
                {ws.value(), id, OptValue(name), OptValue(color), OptValue(description)}),
-        "label");
+        "label"));
+    // Conversations carry the label by name: a rename follows to every one of them.
+    if (name && *name != before.name) {
+        HH_RETURN_IF_ERROR(s.Exec("UPDATE conversation_labels SET label = $3 WHERE workspace_id "
+                                  "= $1 AND label = $2",
+                                  {ws.value(), before.name, *name}));
+    }
+    return Ok();
 }
 
 Status LabelRepository::Delete(Session& s, WorkspaceId ws, std::int64_t id) {
+    HH_ASSIGN_OR_RETURN(auto label, Get(s, ws, id));
+    HH_RETURN_IF_ERROR(
+        s.Exec("DELETE FROM conversation_labels WHERE workspace_id = $1 AND label = $2",
+               {ws.value(), label.name}));
     return ExpectOneRow(
         s.Exec("DELETE FROM labels WHERE workspace_id = $1 AND id = $2", {ws.value(), id}),
         "label");

@@ -49,10 +49,12 @@ public:
                                 const std::string& color, const std::string& description);
     static Result<Label> Get(Session& s, WorkspaceId ws, std::int64_t id);
     static Result<std::vector<Label>> List(Session& s, WorkspaceId ws);
+    // A new name follows to the conversations that carry the label (they hold it by name).
     static Status Update(Session& s, WorkspaceId ws, std::int64_t id,
                          const std::optional<std::string>& name,
                          const std::optional<std::string>& color,
                          const std::optional<std::string>& description);
+    // Also takes the label off every conversation.
     static Status Delete(Session& s, WorkspaceId ws, std::int64_t id);
 };
 
