@@ -9,49 +9,22 @@
 // Runs after the other specs (signs in as their owner) or alone (sets up itself):
 //   HUDHUD_E2E_ONLY=inbox tests/e2e/run.sh build/hudhud
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import zlib from 'node:zlib';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OWNER, assertCleanRun, chooseLanguage, deliverSigned, ownerApi } from './helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const docsShots = path.join(here, '../../docs/screenshots');
-const OWNER = { workspace: 'Acme Support', name: 'Layla Haddad', email: 'owner@example.com', password: 'correct-horse-42' };
 const APP_SECRET = 'e2e-whatsapp-app-secret';
 const PHONE_NUMBER_ID = '100000000000002';
 const WABA_ID = '100000000000001';
 const SARA = { wa_id: '12025550143', name: 'Sara Whitfield' };
 const OMAR = { wa_id: '13125550187', name: 'عمر الفاروق' };
 
-async function apiSession(env) {
-  if (env.state.inboxApi) return env.state.inboxApi;
-  const jar = {};
-  let csrf = '';
-  const call = async (method, p, body) => {
-    const headers = { 'Content-Type': 'application/json' };
-    if (csrf) headers['X-CSRF-Token'] = csrf;
-    const cookie = Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
-    if (cookie) headers.Cookie = cookie;
-    const res = await fetch(env.url(p), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    for (const c of res.headers.getSetCookie?.() ?? []) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      jar[pair.slice(0, i)] = pair.slice(i + 1);
-    }
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-  const setup = await call('GET', '/api/v1/setup');
-  const signedIn = setup.needs_setup
-    ? await call('POST', '/api/v1/setup', { workspace_name: OWNER.workspace, name: OWNER.name, email: OWNER.email, password: OWNER.password })
-    : await call('POST', '/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
-  csrf = signedIn.csrf_token;
-  const ws = (await call('GET', '/api/v1/workspaces')).data[0].id;
-  env.state.inboxApi = { call, ws, userId: signedIn.user.id };
-  return env.state.inboxApi;
-}
+/** The owner's API session (shared helper), as `{call, ws, userId}`. */
+const apiSession = (env) => ownerApi(env, 'inboxApi');
 
 function graphUrl() {
   const url = process.env.HUDHUD_E2E_GRAPH_URL;
@@ -105,17 +78,8 @@ function statusWebhook(id, status, recipient, errors) {
   });
 }
 
-/** POSTs a webhook signed like Meta does: HMAC-SHA256 of the raw bytes with the app secret. */
-async function deliver(env, payload) {
-  const raw = JSON.stringify(payload);
-  const sig = `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`;
-  const res = await fetch(env.url(env.state.webhookPath), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': sig },
-    body: raw,
-  });
-  assert.equal(res.status, 200, `webhook answered ${res.status}: ${await res.text()}`);
-}
+/** POSTs a webhook to the inbox, signed with its app secret. */
+const deliver = (env, payload) => deliverSigned(env, env.state.webhookPath, APP_SECRET, payload);
 
 /** A w×h PNG with a diagonal two-colour gradient (valid: signature, IHDR, IDAT, IEND, CRCs). */
 function makePng(w, h) {
@@ -619,15 +583,8 @@ export function defineTests(test) {
   });
 
   test('inbox: back to English; no page errors; writes carried X-CSRF-Token', async (env) => {
-    const { page } = env;
-    await page.locator('.profile-button').click();
-    await page.getByRole('button', { name: 'English' }).click();
-    await page.waitForFunction(() => document.documentElement.dir === 'ltr');
-    await page.keyboard.press('Escape');
-    await page.setViewportSize({ width: 1280, height: 800 });
-    const exempt = new Set(['/api/v1/setup', '/api/v1/auth/login', '/api/v1/invitations/accept']);
-    const missing = env.writes.filter((w) => !w.csrf && !exempt.has(w.path));
-    assert.deepEqual(missing, [], 'writes without X-CSRF-Token');
-    assert.deepEqual(env.pageErrors, []);
+    await chooseLanguage(env.page, 'English');
+    await env.page.setViewportSize({ width: 1280, height: 800 });
+    assertCleanRun(env);
   });
 }

@@ -298,6 +298,13 @@ export async function startMockServer({ port = 0, host = '127.0.0.1', distDir = 
         });
       return send(res, 200, { data });
     }
+    if (sub === '/availability' && m === 'PUT') {
+      if (!allow('availability')) return;
+      if (!['online', 'busy', 'offline'].includes(body.availability))
+        return sendError(res, 400, 'invalid_argument', 'availability must be online, busy or offline');
+      mine.availability = body.availability;
+      return send(res, 200, { availability: body.availability });
+    }
     const mm = sub.match(/^\/members\/(\d+)$/);
     if (mm) {
       if (needAdmin()) return;

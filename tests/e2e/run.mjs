@@ -52,6 +52,9 @@ async function main() {
   // The settings screens (inboxes, members and auto-assignment, teams, labels, canned responses),
   // in English and Arabic; its WhatsApp inbox is checked with signed webhooks, like the inbox's.
   if (!useMock) (await import('./settings.spec.mjs')).defineTests(test);
+  // Inbox permissions seen by an agent and the owner at once (two browsers): lists that follow
+  // membership live, availability, a new role, removal.
+  if (!useMock) (await import('./permissions.spec.mjs')).defineTests(test);
 
   const pw = loadPlaywright();
   if (!pw) return finish(0, 1);
@@ -89,11 +92,17 @@ async function main() {
   mkdirSync(outDir, { recursive: true });
   const profile = mkdtempSync(path.join(os.tmpdir(), 'hudhud-e2e-profile-'));
   let context;
+  /** Other browsers a spec opened (env.openPage), closed at the end. */
+  const others = [];
   let passed = 0;
   let failed = 0;
   const started = Date.now();
-  try {
-    context = await pw.chromium.launchPersistentContext(profile, {
+  const pageErrors = [];
+  // Every write made with cookie auth must carry X-CSRF-Token; collected for a final check.
+  const writes = [];
+  /** A fresh browser profile (its own cookies and storage), watched like the main one. */
+  const launch = async (dir) => {
+    const ctx = await pw.chromium.launchPersistentContext(dir, {
       executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
@@ -102,20 +111,20 @@ async function main() {
       timezoneId: 'UTC',
       timeout: 30_000,
     });
-    context.setDefaultTimeout(8_000);
-    context.setDefaultNavigationTimeout(15_000);
-
-    const page = context.pages()[0] ?? (await context.newPage());
-    const pageErrors = [];
-    page.on('pageerror', (err) => pageErrors.push(String(err)));
-
-    // Every write made with cookie auth must carry X-CSRF-Token; collected for a final check.
-    const writes = [];
-    context.on('request', (req) => {
+    ctx.setDefaultTimeout(8_000);
+    ctx.setDefaultNavigationTimeout(15_000);
+    ctx.on('request', (req) => {
       const url = new URL(req.url());
       if (!url.pathname.startsWith('/api/v1/') || req.method() === 'GET') return;
       writes.push({ method: req.method(), path: url.pathname, csrf: req.headers()['x-csrf-token'] ?? null });
     });
+    const p = ctx.pages()[0] ?? (await ctx.newPage());
+    p.on('pageerror', (err) => pageErrors.push(String(err)));
+    return { ctx, page: p };
+  };
+  try {
+    let page;
+    ({ ctx: context, page } = await launch(profile));
 
     const env = {
       page,
@@ -128,6 +137,16 @@ async function main() {
       state: {},
       screenshot: async (name, target = page) => {
         await target.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: false, animations: 'disabled' });
+      },
+      /**
+       * A second person at another computer: a page in a separate browser (no shared cookies),
+       * whose page errors and writes are checked like the main page's. Closed at the end of the run.
+       */
+      openPage: async () => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'hudhud-e2e-profile-'));
+        const other = await launch(dir);
+        others.push({ ctx: other.ctx, dir, page: other.page });
+        return other.page;
       },
     };
 
@@ -145,12 +164,21 @@ async function main() {
         const shot = `fail-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
         await env.screenshot(shot).catch(() => {});
         console.log(`     screenshot: tests/e2e/out/${shot}.png`);
+        for (const [i, o] of others.entries()) {
+          if (o.page.isClosed()) continue;
+          await env.screenshot(`${shot}-other${i + 1}`, o.page).catch(() => {});
+          console.log(`     screenshot: tests/e2e/out/${shot}-other${i + 1}.png`);
+        }
       }
     }
   } catch (err) {
     failed++;
     console.log(`FAIL browser start: ${err?.message ?? err}`);
   } finally {
+    for (const o of others) {
+      await o.ctx.close().catch(() => {});
+      rmSync(o.dir, { recursive: true, force: true });
+    }
     await context?.close().catch(() => {});
     await mock?.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });

@@ -11,13 +11,12 @@
 // Runs after the other specs (signs in as their owner) or alone (sets up itself):
 //   HUDHUD_E2E_ONLY=settings tests/e2e/run.sh build/hudhud
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OWNER, assertCleanRun, chooseLanguage, deliverSigned, ownerApi, poll, whatsappText } from './helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const OWNER = { workspace: 'Acme Support', name: 'Layla Haddad', email: 'owner@example.com', password: 'correct-horse-42' };
 const WA = {
   name: 'WhatsApp Support',
   phone_number_id: '100000000000013',
@@ -30,35 +29,7 @@ const NEW_SECRETS = { access_token: 'e2e-settings-access-token-2', app_secret: '
 const CUSTOMER = { wa_id: '971501112233', name: 'Khalid Mansour' };
 
 // Admin API access from node (cookie session + CSRF), to check what the screens saved.
-async function adminApi(env) {
-  if (env.state.settingsApi) return env.state.settingsApi;
-  const jar = {};
-  let csrf = '';
-  const call = async (method, p, body) => {
-    const headers = { 'Content-Type': 'application/json' };
-    if (csrf) headers['X-CSRF-Token'] = csrf;
-    const cookie = Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
-    if (cookie) headers.Cookie = cookie;
-    const res = await fetch(env.url(p), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    for (const c of res.headers.getSetCookie?.() ?? []) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      jar[pair.slice(0, i)] = pair.slice(i + 1);
-    }
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${text}`);
-    return text ? JSON.parse(text) : null;
-  };
-  const setup = await call('GET', '/api/v1/setup');
-  const signedIn = setup.needs_setup
-    ? await call('POST', '/api/v1/setup', { workspace_name: OWNER.workspace, name: OWNER.name, email: OWNER.email, password: OWNER.password })
-    : await call('POST', '/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
-  csrf = signedIn.csrf_token;
-  const ws = (await call('GET', '/api/v1/workspaces')).data[0].id;
-  const w = (p) => `/api/v1/workspaces/${ws}${p}`;
-  env.state.settingsApi = { call, ws, w, userId: signedIn.user.id };
-  return env.state.settingsApi;
-}
+const adminApi = (env) => ownerApi(env, 'settingsApi');
 
 /** The browser signed in as the owner, in English, on `section`. */
 async function openAsOwner(env, section) {
@@ -118,48 +89,8 @@ async function handshake(env, webhookUrl, token, { expectOk }) {
   }
 }
 
-async function deliver(env, webhookUrl, appSecret, payload) {
-  const raw = JSON.stringify(payload);
-  const sig = `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}`;
-  const res = await fetch(`${env.baseUrl}${new URL(webhookUrl, env.baseUrl).pathname}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': sig },
-    body: raw,
-  });
-  assert.equal(res.status, 200, `webhook answered ${res.status}: ${await res.text()}`);
-}
-
-function textWebhook(who, text) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: WA.waba_id,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '14155550111', phone_number_id: WA.phone_number_id },
-              contacts: [{ profile: { name: who.name }, wa_id: who.wa_id }],
-              messages: [{ from: who.wa_id, id: `wamid.SETTINGS${Date.now()}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
-
-async function poll(what, fn, timeoutMs = 15_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const deliver = deliverSigned;
+const textWebhook = (who, text) => whatsappText(WA, who, text);
 
 /** The English catalogue (web/src/i18n/en.ts), read as text: every value, for the untranslated-string check. */
 function catalogue(file) {
@@ -701,15 +632,8 @@ export function defineTests(test) {
   });
 
   test('settings: back to English; no page errors; writes carried X-CSRF-Token', async (env) => {
-    const { page } = env;
-    await page.locator('.profile-button').click();
-    await page.getByRole('button', { name: 'English' }).click();
-    await page.waitForFunction(() => document.documentElement.dir === 'ltr');
-    await page.keyboard.press('Escape');
-    await page.setViewportSize({ width: 1280, height: 800 });
-    const exempt = new Set(['/api/v1/setup', '/api/v1/auth/login', '/api/v1/invitations/accept']);
-    const missing = env.writes.filter((w) => !w.csrf && !exempt.has(w.path));
-    assert.deepEqual(missing, [], 'writes without X-CSRF-Token');
-    assert.deepEqual(env.pageErrors, []);
+    await chooseLanguage(env.page, 'English');
+    await env.page.setViewportSize({ width: 1280, height: 800 });
+    assertCleanRun(env);
   });
 }

@@ -109,6 +109,24 @@ async function openAndSend(env, page, token, text, locale) {
   return { frame, conversationId: body.message.conversation_id, agentsOnline: body.agents_online };
 }
 
+/**
+ * Nobody has the dashboard open: the dashboard keeps its WebSocket on every screen (an agent with
+ * it open counts as online), so the main page leaves it, and the widget's config is asked until
+ * the server has seen the socket go.
+ */
+async function noAgentConnected(env, token) {
+  await env.page.goto('about:blank');
+  const site = await hostSite(env);
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const res = await fetch(`${env.baseUrl}/widget/v1/${token}/config`, { headers: { Origin: site.origin } });
+    const body = await res.json();
+    if (body.config?.agents_online === false) return;
+    if (Date.now() > until) throw new Error(`an agent still counts as connected: HTTP ${res.status} ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function agentReply(env, conversationId, content) {
   const api = await adminApi(env);
   await api.call('POST', `/api/v1/workspaces/${api.ws}/conversations/${conversationId}/messages`, { content });
@@ -117,6 +135,7 @@ async function agentReply(env, conversationId, content) {
 export function defineTests(test) {
   test('widget (en): script tag on another origin, visitor message reaches the inbox, agent reply arrives live', async (env) => {
     const token = await webchatInbox(env, 'Website EN', { welcome_title: 'Acme help', widget_color: '#0b7a5c' });
+    await noAgentConnected(env, token);
     const page = await env.context.newPage();
     try {
       const { frame, conversationId, agentsOnline } = await openAndSend(env, page, token, 'Hello, is my order shipped?');

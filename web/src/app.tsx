@@ -126,7 +126,13 @@ export function App() {
 
   if (path === '/login') {
     if (current) return <Redirect to={safeNext(loc.query.get('next')) ?? '/'} />;
-    const notice = loc.query.has('expired') ? 'expired' : loc.query.has('signed_out') ? 'signed-out' : null;
+    const notice = loc.query.has('expired')
+      ? 'expired'
+      : loc.query.has('signed_out')
+        ? 'signed-out'
+        : loc.query.has('removed')
+          ? 'removed'
+          : null;
     return (
       <LoginScreen
         key={loc.query.toString()}

@@ -227,3 +227,28 @@ test('verify tokens are random and URL-safe', () => {
   assert.match(a, /^[A-Za-z0-9_-]{24}$/);
   assert.notEqual(a, b);
 });
+
+test('an inbox name is required and at most 100 bytes, for every channel', () => {
+  assert.equal(S.checkInboxName(''), 'required');
+  assert.equal(S.checkInboxName('  '), 'required');
+  assert.equal(S.checkInboxName('Support'), undefined);
+  assert.equal(S.checkInboxName('ع'.repeat(51)), 'tooLong', 'Arabic letters count two bytes');
+  assert.equal(S.checkWhatsApp({ ...S.emptyWhatsApp(), name: '' }, { name: true }).name, 'required');
+  assert.equal(S.checkWebChat({ ...S.emptyWebChat(), name: 'x'.repeat(101) }, { name: true }).name, 'tooLong');
+});
+
+test('inbox members saved elsewhere: an untouched selection follows, an edited one is kept', () => {
+  assert.deepEqual(S.followRemoteIds([1, 2], [2, 1], [1, 2, 3]), [1, 2, 3], 'untouched (same ids, any order)');
+  assert.deepEqual(S.followRemoteIds([1, 2], [1], [1, 2, 3]), [1], 'the admin unticked someone: kept');
+  assert.deepEqual(S.followRemoteIds(null, null, ['4']), ['4'], 'nothing loaded yet');
+});
+
+test('a list after a save or a delete: appended, replaced in place, ordered, removed', () => {
+  const list = [{ id: 1, n: 'b' }, { id: 2, n: 'a' }];
+  assert.deepEqual(S.upsertById(list, { id: 3, n: 'c' }, true), [...list, { id: 3, n: 'c' }]);
+  assert.deepEqual(S.upsertById(list, { id: '1', n: 'B' }, false), [{ id: '1', n: 'B' }, list[1]], 'in place, ids as text');
+  assert.deepEqual(S.upsertById(list, { id: 9, n: 'z' }, false).map((x) => x.id), [1, 2, 9], 'an edit of something not listed is added');
+  assert.deepEqual(S.upsertById(list, { id: 3, n: '0' }, true, (x, y) => x.n.localeCompare(y.n)).map((x) => x.id), [3, 2, 1]);
+  assert.equal(list.length, 2, 'the input is not changed');
+  assert.deepEqual(S.removeById(list, '2'), [list[0]]);
+});

@@ -5,6 +5,7 @@
 import { request } from './client';
 import type {
   Attachment,
+  Availability,
   CannedResponse,
   ContactDetail,
   ContactNote,
@@ -100,6 +101,9 @@ export const api = {
     request<unknown>('PATCH', `${ws(id)}/members/${enc(String(userId))}`, { role }),
   removeMember: (id: Id, userId: Id) =>
     request<void>('DELETE', `${ws(id)}/members/${enc(String(userId))}`),
+  /** Your own availability here; auto-assignment only picks members who are online. */
+  setAvailability: (id: Id, availability: Availability) =>
+    request<{ availability: Availability }>('PUT', `${ws(id)}/availability`, { availability }),
 
   listInvitations: (id: Id) => request<{ data: Invitation[] }>('GET', `${ws(id)}/invitations`),
   createInvitation: (id: Id, email: string, role: Role) =>

@@ -49,8 +49,11 @@ export function describeError(error: unknown): { text: string; detail: string | 
   return { text: localizedFor(error), detail: error.message };
 }
 
-/** An error announced to assistive technology as soon as it appears. Renders nothing for null. */
-export function ErrorAlert({ error, children }: { error: unknown; children?: ComponentChildren }) {
+/**
+ * An error announced to assistive technology as soon as it appears. Renders nothing for null.
+ * With `onRetry`, a "Try again" link button follows the message.
+ */
+export function ErrorAlert({ error, children, onRetry }: { error: unknown; children?: ComponentChildren; onRetry?: () => void }) {
   if (error === null || error === undefined) return null;
   const { text, detail } = describeError(error);
   return (
@@ -64,6 +67,11 @@ export function ErrorAlert({ error, children }: { error: unknown; children?: Com
           </span>
         ) : null}
         {children}
+        {onRetry ? (
+          <button type="button" class="btn btn-link" onClick={onRetry}>
+            {t('common.retry')}
+          </button>
+        ) : null}
       </div>
     </div>
   );

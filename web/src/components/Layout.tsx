@@ -56,8 +56,15 @@ export function Spinner({ label }: { label?: string }) {
   );
 }
 
-export function Card({ children, class: cls }: { children: ComponentChildren; class?: string }) {
-  return <section class={`card${cls ? ` ${cls}` : ''}`}>{children}</section>;
+/** A white panel; with `title` (an h2) and `intro` (a muted paragraph under it) when given. */
+export function Card({ children, class: cls, title, intro }: { children: ComponentChildren; class?: string; title?: string; intro?: string }) {
+  return (
+    <section class={`card${cls ? ` ${cls}` : ''}`}>
+      {title ? <h2 class="card-title">{title}</h2> : null}
+      {intro ? <p class="muted">{intro}</p> : null}
+      {children}
+    </section>
+  );
 }
 
 export function SubmitButton({
@@ -77,6 +84,31 @@ export function SubmitButton({
     <button type="submit" class={`btn btn-${variant}${cls ? ` ${cls}` : ''}`} disabled={busy} aria-busy={busy}>
       {busy ? <span class="spinner spinner-sm" aria-hidden="true" /> : null}
       <span>{busy ? busyLabel : label}</span>
+    </button>
+  );
+}
+
+/**
+ * A small button in a table row's actions cell: an icon, with its text hidden on narrow screens
+ * (the accessible `label` names the row: "Edit label “vip”").
+ */
+export function RowButton({
+  icon,
+  text,
+  label,
+  danger,
+  onClick,
+}: {
+  icon: IconName;
+  text: string;
+  label: string;
+  danger?: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <button type="button" class={`btn btn-ghost btn-sm${danger ? ' btn-danger-text' : ''}`} aria-label={label} onClick={onClick}>
+      <Icon name={icon} size={16} />
+      <span class="hide-sm">{text}</span>
     </button>
   );
 }

@@ -74,6 +74,7 @@ export const ar: Messages = {
   'login.submitting': 'جارٍ تسجيل الدخول…',
   'login.failed': 'البريد الإلكتروني أو كلمة المرور غير صحيحة.',
   'login.signedOut': 'لقد سجّلت الخروج.',
+  'login.removed': 'أزالك أحد المسؤولين من مساحة العمل، لذا سُجّل خروجك.',
 
   'invite.title': 'انضم إلى فريقك على هدهد',
   'invite.intro': 'اختر اسمك وكلمة مرور لقبول الدعوة.',
@@ -95,6 +96,8 @@ export const ar: Messages = {
   'shell.forbiddenTitle': 'للمسؤولين فقط',
   'shell.forbiddenBody': 'اطلب من مالك مساحة العمل أو أحد المسؤولين إن كنت تحتاج إلى هذه الصفحة.',
   'shell.backToInbox': 'الانتقال إلى صندوق الوارد',
+  'shell.removedFrom': 'أزالك أحد المسؤولين من «{name}». أنت الآن في «{current}».',
+  'shell.roleChanged': 'أصبح دورك في مساحة العمل هذه: {role}.',
 
   'nav.inbox': 'صندوق الوارد',
   'nav.contacts': 'جهات الاتصال',
@@ -108,6 +111,9 @@ export const ar: Messages = {
   'nav.canned': 'الردود الجاهزة',
 
   'profile.menu': 'قائمة حساب {name}',
+  'profile.menuWithAvailability': 'قائمة حساب {name}، {availability}',
+  'profile.availability': 'حالة التوفر',
+  'profile.availabilityHint': 'لا يُسند الإسناد التلقائي المحادثات الجديدة إلا إلى الأعضاء المتصلين.',
   'profile.language': 'اللغة',
   'profile.signOut': 'تسجيل الخروج',
   'profile.signingOut': 'جارٍ تسجيل الخروج…',
@@ -126,6 +132,8 @@ export const ar: Messages = {
   'inbox.title': 'صندوق الوارد',
   'inbox.emptyTitle': 'ستظهر المحادثات هنا',
   'inbox.emptyBody': 'اربط قناة — واتساب أو إنستغرام أو ماسنجر أو تيليغرام أو تيك توك أو الدردشة على الموقع — وستصل المحادثات الجديدة إلى صندوق الوارد هذا.',
+  'inbox.noInboxesTitle': 'لست عضوًا في أي صندوق وارد بعد',
+  'inbox.noInboxesBody': 'اطلب من أحد المسؤولين إضافتك.',
   'inbox.conversations': 'المحادثات',
   'inbox.conversation': 'المحادثة',
   'inbox.pickTitle': 'اختر محادثة',
@@ -496,6 +504,7 @@ export const ar: Messages = {
   'inboxMembers.title': 'الأعضاء والإسناد التلقائي',
   'inboxMembers.intro': 'اختر من يعمل على صندوق الوارد هذا. يوزّع الإسناد التلقائي كل محادثة جديدة على أحدهم بالتناوب.',
   'inboxMembers.members': 'أعضاء صندوق الوارد هذا',
+  'inboxMembers.visibility': 'لا يرى موظفو الدعم إلا صناديق الوارد التي هم أعضاء فيها ومحادثاتها، أما المسؤولون والمالكون فيرون جميع صناديق الوارد.',
   'inboxMembers.autoAssignment': 'الإسناد التلقائي',
   'inboxMembers.autoEnabled': 'إسناد المحادثات الجديدة تلقائيًا',
   'inboxMembers.autoHint': 'بالتناوب بين أعضاء صندوق الوارد المتصلين. إن لم يكن أحد متصلًا تبقى المحادثات غير مسندة.',

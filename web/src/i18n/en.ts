@@ -76,6 +76,7 @@ export const en = {
   'login.submitting': 'Signing in…',
   'login.failed': 'The email or password is incorrect.',
   'login.signedOut': 'You have signed out.',
+  'login.removed': 'An administrator removed you from your workspace, so you were signed out.',
 
   'invite.title': 'Join your team on Hudhud',
   'invite.intro': 'Choose your name and a password to accept the invitation.',
@@ -97,6 +98,8 @@ export const en = {
   'shell.forbiddenTitle': 'Administrators only',
   'shell.forbiddenBody': 'Ask a workspace owner or administrator if you need this page.',
   'shell.backToInbox': 'Go to the inbox',
+  'shell.removedFrom': 'An administrator removed you from “{name}”. You are now in “{current}”.',
+  'shell.roleChanged': 'Your role in this workspace is now {role}.',
 
   'nav.inbox': 'Inbox',
   'nav.contacts': 'Contacts',
@@ -110,6 +113,9 @@ export const en = {
   'nav.canned': 'Canned responses',
 
   'profile.menu': 'Account menu for {name}',
+  'profile.menuWithAvailability': 'Account menu for {name}, {availability}',
+  'profile.availability': 'Availability',
+  'profile.availabilityHint': 'Auto-assignment only hands new conversations to members who are online.',
   'profile.language': 'Language',
   'profile.signOut': 'Sign out',
   'profile.signingOut': 'Signing out…',
@@ -128,6 +134,8 @@ export const en = {
   'inbox.title': 'Inbox',
   'inbox.emptyTitle': 'Conversations will appear here',
   'inbox.emptyBody': 'Connect a channel — WhatsApp, Instagram, Messenger, Telegram, TikTok or Web Chat — and new conversations will land in this inbox.',
+  'inbox.noInboxesTitle': 'You’re not a member of any inbox yet',
+  'inbox.noInboxesBody': 'Ask an admin to add you.',
   'inbox.conversations': 'Conversations',
   'inbox.conversation': 'Conversation',
   'inbox.pickTitle': 'Pick a conversation',
@@ -498,6 +506,7 @@ export const en = {
   'inboxMembers.title': 'Members and auto-assignment',
   'inboxMembers.intro': 'Choose who works this inbox. Auto-assignment hands each new conversation to one of them in turn.',
   'inboxMembers.members': 'Members of this inbox',
+  'inboxMembers.visibility': 'Agents only see the inboxes they are members of, with their conversations. Administrators and owners see every inbox.',
   'inboxMembers.autoAssignment': 'Auto-assignment',
   'inboxMembers.autoEnabled': 'Assign new conversations automatically',
   'inboxMembers.autoHint': 'Round-robin among this inbox’s members who are Online. When nobody is, conversations stay unassigned.',

@@ -71,3 +71,24 @@ export function usePaged<T>(fetchPage: (cursor: string | null) => Promise<Page<T
     reload: () => fetchInto(null, false),
   };
 }
+
+/**
+ * One request started by a click (delete, disconnect, rotate...): `busy` while it runs, and the
+ * failure kept in `error` for an <ErrorAlert/> beside the control (cleared when it runs again).
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}

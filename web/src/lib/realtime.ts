@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import type { Id } from '../api/types';
 import { SeqCursor, subscribeMessage } from './seq';
 import { createStore } from './store';
@@ -124,6 +125,17 @@ export function subscribeWorkspace(workspaceId: Id, listener: Listener): () => v
       close();
     }
   };
+}
+
+/**
+ * Calls `onEvent` for each of the workspace's events while the component is mounted. The handler
+ * is read through a ref, so re-renders never re-subscribe (which would drop the socket), and it
+ * always sees the component's current state.
+ */
+export function useWorkspaceEvents(workspaceId: Id | null, onEvent: Listener): void {
+  const ref = useRef(onEvent);
+  ref.current = onEvent;
+  useEffect(() => (workspaceId === null ? undefined : subscribeWorkspace(workspaceId, (e) => ref.current(e))), [workspaceId]);
 }
 
 /** Tells the customer (Web Chat) that the agent is or stopped typing in a conversation. */

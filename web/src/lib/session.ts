@@ -1,5 +1,5 @@
 import { clearCsrfToken, setCsrfToken } from '../api/client';
-import type { Id, User, WorkspaceRef } from '../api/types';
+import type { Availability, Id, Role, User, WorkspaceRef } from '../api/types';
 import { normalizeLocale, setLocale } from '../i18n';
 import { createStore } from './store';
 
@@ -10,6 +10,21 @@ export interface Session {
 
 /** The signed-in user, or null. Set from setup, login, invitation acceptance and GET /me. */
 export const session = createStore<Session | null>(null);
+
+/**
+ * The signed-in user's availability in the open workspace (null until read from the members
+ * list). Kept current by the shell from `presence.updated`; the profile menu sets it.
+ */
+export const myAvailability = createStore<Availability | null>(null);
+
+/**
+ * A change made to the user by someone else, told once in the shell: their role changed (the
+ * admin-only entries came or went), or they were removed from a workspace and moved to another.
+ * Kept as data, so the words follow a change of language.
+ */
+export type ShellNotice = { kind: 'role'; role: Role } | { kind: 'removed'; from: string; current: string } | null;
+
+export const shellNotice = createStore<ShellNotice>(null);
 
 const WORKSPACE_KEY = 'hudhud.workspace';
 
@@ -22,6 +37,13 @@ export function startSession(data: { user: User; workspaces: WorkspaceRef[]; csr
 export function endSession(): void {
   clearCsrfToken();
   session.set(null);
+  myAvailability.set(null);
+  shellNotice.set(null);
+}
+
+/** The user's workspaces as the server now lists them (their roles may have changed). */
+export function replaceWorkspaces(workspaces: WorkspaceRef[]): void {
+  session.set((s) => (s ? { ...s, workspaces } : s));
 }
 
 export function updateUser(patch: Partial<User>): void {

@@ -16,7 +16,7 @@ export function LoginScreen({
   notice,
 }: {
   onDone: (result: LoginResponse) => void;
-  notice?: 'expired' | 'signed-out' | null;
+  notice?: 'expired' | 'signed-out' | 'removed' | null;
 }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -55,6 +55,11 @@ export function LoginScreen({
     <AuthLayout title={t('login.title')} intro={t('login.subtitle')}>
       <form ref={form} class="form" onSubmit={submit} noValidate>
         <StatusMessage message={notice === 'signed-out' && !error ? t('login.signedOut') : null} />
+        {notice === 'removed' && !error ? (
+          <div class="callout callout-warning" role="status" data-testid="removed-notice">
+            <p>{t('login.removed')}</p>
+          </div>
+        ) : null}
         <ErrorAlert error={error} />
         <TextField
           label={t('field.email')}

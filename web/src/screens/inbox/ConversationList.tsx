@@ -5,9 +5,8 @@ import { ErrorAlert } from '../../components/Alert';
 import { Icon } from '../../components/Icon';
 import { Avatar } from '../../components/Layout';
 import { t } from '../../i18n';
-import { connectionState } from '../../lib/realtime';
 import { STATUSES, attachmentsOf, sameId } from './logic';
-import { ChannelIcon, RelativeTime, contactName, formatNumber, inboxOf, memberName, useNow, type InboxContext } from './shared';
+import { ChannelIcon, ConnectionStatus, RelativeTime, contactName, formatNumber, inboxOf, memberName, useNow, type InboxContext } from './shared';
 
 interface Props {
   ctx: InboxContext;
@@ -34,7 +33,6 @@ interface Props {
 
 export function ConversationList(p: Props) {
   const now = useNow();
-  const conn = connectionState.use();
   const [permission, setPermission] = useState(
     typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
   );
@@ -47,10 +45,7 @@ export function ConversationList(p: Props) {
           <h1 tabIndex={-1} data-page-title>
             {t('inbox.title')}
           </h1>
-          <span class={`ib-conn ib-conn-${conn}`} role="status" data-connection={conn}>
-            <span class="ib-conn-dot" aria-hidden="true" />
-            {t(`inbox.connection.${conn}`)}
-          </span>
+          <ConnectionStatus />
           <span class="ib-grow" />
           {permission === 'default' ? (
             <button

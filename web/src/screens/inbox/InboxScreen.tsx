@@ -16,11 +16,12 @@ import type {
 } from '../../api/types';
 import { ErrorAlert } from '../../components/Alert';
 import { Dialog } from '../../components/Dialog';
-import { EmptyState } from '../../components/Layout';
+import { Card, EmptyState, PageHeader } from '../../components/Layout';
 import { locale, t } from '../../i18n';
-import { subscribeWorkspace, type RealtimeEvent } from '../../lib/realtime';
+import { inboxMembersChange, isMemberEvent, membersAfterEvent, membershipChangesView } from '../../lib/membership';
+import { useWorkspaceEvents, type RealtimeEvent } from '../../lib/realtime';
 import { navigate } from '../../lib/router';
-import { session } from '../../lib/session';
+import { isAdmin, session } from '../../lib/session';
 import type { ScreenProps } from '../../routes';
 import { ContactPanel, pastConversations } from './ContactPanel';
 import { ConversationList } from './ConversationList';
@@ -36,7 +37,7 @@ import {
   upsertConversation,
   withNewMessage,
 } from './logic';
-import { contactName, isMissing, type Feature, type InboxContext } from './shared';
+import { ConnectionStatus, contactName, isMissing, type Feature, type InboxContext } from './shared';
 
 const FILTER_KEY = 'hudhud.inbox.filter';
 
@@ -67,6 +68,8 @@ export function InboxScreen({ workspace, rest }: ScreenProps) {
   const me = session.get()?.user ?? null;
   const meId = me?.id ?? null;
   const openId: string | null = rest ? rest.split('/')[0] || null : null;
+  // Owners and admins see every inbox; an agent only those it is a member of (docs/api.md).
+  const admin = isAdmin(workspace.role);
 
   const [filter, setFilterState] = useState<ConversationFilter>(initialFilter);
   const [list, setList] = useState<Conversation[]>([]);
@@ -79,6 +82,7 @@ export function InboxScreen({ workspace, rest }: ScreenProps) {
   const [opened, setOpened] = useState<Conversation | null>(null);
   const [openError, setOpenError] = useState<unknown>(null);
   const [inboxes, setInboxes] = useState<Inbox[]>([]);
+  const [inboxesLoaded, setInboxesLoaded] = useState(false);
   const [members, setMembers] = useState<Member[]>([]);
   const [teams, setTeams] = useState<Team[]>([]);
   const [labels, setLabels] = useState<Label[]>([]);
@@ -108,9 +112,23 @@ export function InboxScreen({ workspace, rest }: ScreenProps) {
     }
   };
 
+  /** The inboxes this user sees (null when they could not be read). */
+  const loadInboxes = useCallback(
+    () =>
+      api.listInboxes(wsId).then(
+        (r) => {
+          setInboxes(r.data);
+          setInboxesLoaded(true);
+          return r.data;
+        },
+        () => null,
+      ),
+    [wsId],
+  );
+
   // Lookups: each is optional for the screen to work (an agent may lack a route).
   useEffect(() => {
-    api.listInboxes(wsId).then((r) => setInboxes(r.data), () => {});
+    void loadInboxes();
     api.listMembers(wsId).then((r) => setMembers(r.data), () => {});
     api.listTeams(wsId).then((r) => setTeams(r.data), (e) => isMissing(e) && markMissing('teams'));
     api.listLabels(wsId).then((r) => setLabels(r.data), (e) => isMissing(e) && markMissing('labels'));
@@ -249,14 +267,57 @@ export function InboxScreen({ workspace, rest }: ScreenProps) {
     [meId],
   );
 
-  // Live updates. The handler is read through a ref so that re-renders never re-subscribe (which
-  // would drop the socket).
+  /**
+   * What this user may see changed (added to or removed from an inbox, or a new role): the inboxes,
+   * the list and the counts are read again; a filter on an inbox no longer shown is dropped, and a
+   * conversation open in one is closed.
+   */
+  const reloadView = () => {
+    void loadInboxes().then((list) => {
+      const f = filterRef.current;
+      if (list && f.inbox_id && !list.some((i) => sameId(i.id, f.inbox_id))) setFilter({ ...f, inbox_id: '' });
+    });
+    void load(null);
+    loadCounts();
+    const o = openedRef.current;
+    if (o) {
+      api.getConversation(wsId, o.id).then(
+        (r) => applyConversation(r.conversation),
+        (err) => {
+          if (err instanceof ApiError && err.status === 404 && sameId(openedRef.current?.id, o.id)) {
+            navigate(`/w/${encodeURIComponent(String(wsId))}/inbox`, { replace: true });
+          }
+        },
+      );
+    }
+  };
+
+  // A new role changes what this user sees (an agent made admin sees every inbox, and back).
+  const seenRole = useRef(admin);
+  useEffect(() => {
+    if (seenRole.current === admin) return;
+    seenRole.current = admin;
+    reloadView();
+  }, [admin]);
+
+  // Live updates (the handler always sees the current state; re-renders never re-subscribe).
   const onEvent = (e: RealtimeEvent) => {
     const d = e.data;
     if (e.event === 'resync') {
       void load(null);
       loadCounts();
-      api.listInboxes(wsId).then((r) => setInboxes(r.data), () => {});
+      void loadInboxes();
+      return;
+    }
+    const membership = inboxMembersChange(e);
+    if (membership) {
+      if (membershipChangesView(membership, meId, admin, inboxesLoaded ? inboxes.map((i) => i.id) : null)) reloadView();
+      return;
+    }
+    if (isMemberEvent(e)) {
+      // Assignee names and availability (a removed member's conversations are unassigned: their
+      // conversation.updated events follow).
+      setMembers((list) => [...membersAfterEvent(list, e)]);
       return;
     }
     if (e.event === 'inbox.updated') {
@@ -301,9 +362,7 @@ export function InboxScreen({ workspace, rest }: ScreenProps) {
       );
     }
   };
-  const onEventRef = useRef(onEvent);
-  onEventRef.current = onEvent;
-  useEffect(() => subscribeWorkspace(wsId, (e) => onEventRef.current(e)), [wsId]);
+  useWorkspaceEvents(wsId, onEvent);
 
   const notify = (m: Message, c: Conversation | undefined) => {
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
@@ -437,6 +496,19 @@ export function InboxScreen({ workspace, rest }: ScreenProps) {
   };
 
   const current = opened && openId && sameId(opened.id, openId) ? opened : null;
+
+  // An agent who works no inbox has nothing to list yet: say why, and who can change it. Being
+  // added to an inbox (inbox.members_changed) brings the list in without a reload.
+  if (!admin && inboxesLoaded && inboxes.length === 0) {
+    return (
+      <div class="page" data-testid="no-inboxes">
+        <PageHeader title={t('inbox.title')} actions={<ConnectionStatus />} />
+        <Card>
+          <EmptyState icon="inbox" title={t('inbox.noInboxesTitle')} body={t('inbox.noInboxesBody')} />
+        </Card>
+      </div>
+    );
+  }
 
   return (
     <div class={`ib${openId ? ' ib-has-open' : ''}${contactOpen ? '' : ' ib-contact-hidden'}`}>

@@ -3,6 +3,7 @@ import { ApiError } from '../../api/client';
 import type { ContactSummary, Conversation, Id, Inbox, Label, Member, Team, User } from '../../api/types';
 import { Icon, type IconName } from '../../components/Icon';
 import { formatNumber, formatTimestamp, locale, microsToDate, t } from '../../i18n';
+import { connectionState } from '../../lib/realtime';
 import { relativeParts, sizeParts } from './logic';
 
 /** Server features the inbox uses when they are there; a 404/405 hides their controls. */
@@ -109,3 +110,14 @@ export function formatSize(bytes: number): string {
 }
 
 export { formatNumber };
+
+/** "Live" / "Connecting…" / "Offline — reconnecting": the state of the inbox's WebSocket. */
+export function ConnectionStatus() {
+  const conn = connectionState.use();
+  return (
+    <span class={`ib-conn ib-conn-${conn}`} role="status" data-connection={conn}>
+      <span class="ib-conn-dot" aria-hidden="true" />
+      {t(`inbox.connection.${conn}`)}
+    </span>
+  );
+}

@@ -5,8 +5,7 @@ import { ErrorAlert, StatusMessage } from '../../components/Alert';
 import { CopyField } from '../../components/CopyButton';
 import { ConfirmDialog } from '../../components/Dialog';
 import { TextField } from '../../components/Field';
-import { Icon } from '../../components/Icon';
-import { Card, PageHeader, Spinner, SubmitButton } from '../../components/Layout';
+import { Card, PageHeader, RowButton, Spinner, SubmitButton } from '../../components/Layout';
 import { formatTimestamp, microsToDate, t } from '../../i18n';
 import { useLoad } from '../../lib/hooks';
 import { focusFirstInvalid, requireText } from '../../lib/validate';
@@ -134,15 +133,13 @@ export function ApiTokensScreen({ workspace }: ScreenProps) {
                       <time dateTime={microsToDate(tok.created_at).toISOString()}>{formatTimestamp(tok.created_at)}</time>
                     </td>
                     <td class="cell-actions">
-                      <button
-                        type="button"
-                        class="btn btn-ghost btn-sm btn-danger-text"
-                        aria-label={t('tokens.revokeLabel', { name: tok.name })}
+                      <RowButton
+                        icon="trash"
+                        text={t('tokens.revoke')}
+                        label={t('tokens.revokeLabel', { name: tok.name })}
+                        danger
                         onClick={() => setRevoking(tok)}
-                      >
-                        <Icon name="trash" size={16} />
-                        <span class="hide-sm">{t('tokens.revoke')}</span>
-                      </button>
+                      />
                     </td>
                   </tr>
                 ))}

@@ -1,27 +1,23 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
 import type { CannedResponse, Id } from '../../api/types';
-import { ErrorAlert, StatusMessage } from '../../components/Alert';
-import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { TextAreaField, TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
-import { Card, EmptyState, PageHeader, Spinner, SubmitButton } from '../../components/Layout';
+import { Card } from '../../components/Layout';
 import { t, type MessageKey } from '../../i18n';
 import { useLoad } from '../../lib/hooks';
 import { isAdmin } from '../../lib/session';
-import { focusFirstInvalid } from '../../lib/validate';
 import type { ScreenProps } from '../../routes';
-import { errorFor, saveError, type SaveError, notice, noticeText, type Notice } from './SettingsParts';
+import { ActionsHeader, EditDeleteCell, EditDialogs, ListPage, NewButton, useEditableList } from './SettingsList';
+import { DialogFormActions, SaveForm, notice, useSaveForm } from './SettingsParts';
 import {
   CANNED_VARIABLES,
   checkCanned,
   filterCanned,
-  hasProblems,
   insertVariable,
   normalizeShortCode,
   unknownVariables,
   type CannedField,
-  type Problems,
 } from './settings_logic';
 
 const CANNED_API_FIELDS: Record<string, CannedField> = { short_code: 'short_code', content: 'content' };
@@ -40,193 +36,116 @@ const VARIABLE_KEYS: Record<(typeof CANNED_VARIABLES)[number], MessageKey> = {
 export function CannedResponsesScreen({ workspace }: ScreenProps) {
   const admin = isAdmin(workspace.role);
   const canned = useLoad(() => api.listCanned(workspace.id), [workspace.id]);
+  const list = useEditableList<CannedResponse>({
+    setData: canned.setData,
+    remove: (c) => api.deleteCanned(workspace.id, c.id),
+    deleted: (c) => notice('canned.deleted', { code: `/${c.short_code}` }),
+    saved: (c, created) => notice(created ? 'canned.created' : 'canned.saved', { code: `/${c.short_code}` }),
+    order: (a, b) => a.short_code.localeCompare(b.short_code),
+  });
   const [query, setQuery] = useState('');
-  const [status, setStatus] = useState<Notice>(null);
-  const [editing, setEditing] = useState<CannedResponse | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<CannedResponse | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [deleteError, setDeleteError] = useState<unknown>(null);
   const searchId = useId();
   const all = canned.data?.data ?? [];
   const shown = filterCanned(all, query);
-  const existing = editing && editing !== 'new' ? editing : null;
-
-  async function confirmDelete() {
-    if (!deleting) return;
-    setBusy(true);
-    setDeleteError(null);
-    try {
-      await api.deleteCanned(workspace.id, deleting.id);
-      setStatus(notice('canned.deleted', { code: `/${deleting.short_code}` }));
-      canned.setData((d) => d && { data: d.data.filter((x) => String(x.id) !== String(deleting.id)) });
-      setDeleting(null);
-    } catch (err) {
-      setDeleteError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const newButton = admin ? (
-    <button type="button" class="btn btn-primary" onClick={() => setEditing('new')}>
-      <Icon name="plus" size={18} />
-      <span>{t('canned.new')}</span>
-    </button>
-  ) : null;
 
   return (
-    <div class="page">
-      <PageHeader title={t('canned.title')} subtitle={t('canned.subtitle')} actions={all.length ? newButton : null} />
-      <StatusMessage message={noticeText(status)} />
-      {!admin ? (
-        <p class="callout callout-info" role="note">
-          {t('canned.readOnly')}
-        </p>
-      ) : null}
-      <ErrorAlert error={canned.error}>
-        <button type="button" class="btn btn-link" onClick={() => void canned.reload()}>
-          {t('common.retry')}
-        </button>
-      </ErrorAlert>
-      <Card>
-        {canned.loading && !canned.data ? <Spinner /> : null}
-        {canned.data && all.length === 0 ? (
-          <EmptyState icon="zap" title={t('canned.emptyTitle')} body={admin ? t('canned.emptyBody') : t('canned.emptyBodyAgent')}>
-            {newButton}
-          </EmptyState>
-        ) : null}
-        {all.length > 0 ? (
-          <>
-            <div class="card-toolbar">
-              <div class="search-field">
-                <label for={searchId} class="visually-hidden">
-                  {t('canned.search')}
-                </label>
-                <Icon name="search" size={16} />
-                <input
-                  id={searchId}
-                  type="search"
-                  value={query}
-                  placeholder={t('canned.searchPlaceholder')}
-                  onInput={(e) => setQuery(e.currentTarget.value)}
-                  dir={query ? 'auto' : undefined}
-                />
-              </div>
-              <p class="muted small" role="status" aria-live="polite">
-                {query ? t('canned.matches', { n: shown.length }) : t('canned.count', { n: all.length })}
-              </p>
-            </div>
-            {shown.length === 0 ? <p class="muted empty-line">{t('canned.noMatches')}</p> : null}
-            {shown.length > 0 ? (
-              <div class="table-wrap">
-                <table class="table" data-testid="canned">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('canned.colShortcut')}</th>
-                      <th scope="col">{t('canned.colContent')}</th>
-                      {admin ? (
-                        <th scope="col">
-                          <span class="visually-hidden">{t('common.actions')}</span>
-                        </th>
-                      ) : null}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {shown.map((c) => (
-                      <tr key={String(c.id)}>
-                        <td class="nowrap">
-                          <code dir="ltr">/{c.short_code}</code>
-                        </td>
-                        <td>
-                          <bdi dir="auto" class="canned-content">
-                            {c.content}
-                          </bdi>
-                        </td>
-                        {admin ? (
-                          <td class="cell-actions">
-                            <button
-                              type="button"
-                              class="btn btn-ghost btn-sm"
-                              aria-label={t('canned.editLabel', { code: `/${c.short_code}` })}
-                              onClick={() => setEditing(c)}
-                            >
-                              <Icon name="edit" size={16} />
-                              <span class="hide-sm">{t('common.edit')}</span>
-                            </button>
-                            <button
-                              type="button"
-                              class="btn btn-ghost btn-sm btn-danger-text"
-                              aria-label={t('canned.deleteLabel', { code: `/${c.short_code}` })}
-                              onClick={() => setDeleting(c)}
-                            >
-                              <Icon name="trash" size={16} />
-                              <span class="hide-sm">{t('common.delete')}</span>
-                            </button>
-                          </td>
-                        ) : null}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            ) : null}
-          </>
-        ) : null}
-      </Card>
-
-      <Card>
-        <h2 class="card-title">{t('canned.variables')}</h2>
-        <p class="muted">{t('canned.variablesIntro')}</p>
-        <dl class="variable-list">
-          {CANNED_VARIABLES.map((v) => (
-            <div key={v}>
-              <dt>
-                <code dir="ltr">{`{{${v}}}`}</code>
-              </dt>
-              <dd>{t(VARIABLE_KEYS[v])}</dd>
-            </div>
-          ))}
-        </dl>
-      </Card>
-
-      {admin ? (
+    <ListPage
+      title={t('canned.title')}
+      subtitle={t('canned.subtitle')}
+      add={admin ? <NewButton label={t('canned.new')} onClick={list.startNew} /> : null}
+      status={list.status}
+      loaded={canned}
+      count={all.length}
+      empty={{ icon: 'zap', title: t('canned.emptyTitle'), body: admin ? t('canned.emptyBody') : t('canned.emptyBodyAgent') }}
+      note={
+        !admin ? (
+          <p class="callout callout-info" role="note">
+            {t('canned.readOnly')}
+          </p>
+        ) : null
+      }
+      after={
         <>
-          <Dialog
-            open={editing !== null}
-            title={existing ? t('canned.editTitle', { code: `/${existing.short_code}` }) : t('canned.new')}
-            onClose={() => setEditing(null)}
-          >
-            <CannedForm
-              key={existing ? String(existing.id) : 'new'}
-              workspaceId={workspace.id}
-              existing={existing}
-              onClose={() => setEditing(null)}
-              onSaved={(c, created) => {
-                setEditing(null);
-                setStatus(created ? notice('canned.created', { code: `/${c.short_code}` }) : notice('canned.saved', { code: `/${c.short_code}` }));
-                canned.setData((d) => {
-                  const rest = (d?.data ?? []).filter((x) => String(x.id) !== String(c.id));
-                  return { data: [...rest, c].sort((a, b) => a.short_code.localeCompare(b.short_code)) };
-                });
-              }}
+          <Card title={t('canned.variables')} intro={t('canned.variablesIntro')}>
+            <dl class="variable-list">
+              {CANNED_VARIABLES.map((v) => (
+                <div key={v}>
+                  <dt>
+                    <code dir="ltr">{`{{${v}}}`}</code>
+                  </dt>
+                  <dd>{t(VARIABLE_KEYS[v])}</dd>
+                </div>
+              ))}
+            </dl>
+          </Card>
+          {admin ? (
+            <EditDialogs
+              list={list}
+              title={(existing) => (existing ? t('canned.editTitle', { code: `/${existing.short_code}` }) : t('canned.new'))}
+              form={(existing) => <CannedForm workspaceId={workspace.id} existing={existing} onClose={list.close} onSaved={list.onSaved} />}
+              deleteTitle={(c) => t('canned.deleteTitle', { code: `/${c.short_code}` })}
+              deleteBody={t('canned.deleteBody')}
             />
-          </Dialog>
-          <ConfirmDialog
-            open={deleting !== null}
-            title={deleting ? t('canned.deleteTitle', { code: `/${deleting.short_code}` }) : ''}
-            body={t('canned.deleteBody')}
-            confirmLabel={t('common.delete')}
-            busy={busy}
-            error={<ErrorAlert error={deleteError} />}
-            onConfirm={() => void confirmDelete()}
-            onCancel={() => {
-              setDeleting(null);
-              setDeleteError(null);
-            }}
-          />
+          ) : null}
         </>
+      }
+    >
+      <div class="card-toolbar">
+        <div class="search-field">
+          <label for={searchId} class="visually-hidden">
+            {t('canned.search')}
+          </label>
+          <Icon name="search" size={16} />
+          <input
+            id={searchId}
+            type="search"
+            value={query}
+            placeholder={t('canned.searchPlaceholder')}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+            dir={query ? 'auto' : undefined}
+          />
+        </div>
+        <p class="muted small" role="status" aria-live="polite">
+          {query ? t('canned.matches', { n: shown.length }) : t('canned.count', { n: all.length })}
+        </p>
+      </div>
+      {shown.length === 0 ? <p class="muted empty-line">{t('canned.noMatches')}</p> : null}
+      {shown.length > 0 ? (
+        <div class="table-wrap">
+          <table class="table" data-testid="canned">
+            <thead>
+              <tr>
+                <th scope="col">{t('canned.colShortcut')}</th>
+                <th scope="col">{t('canned.colContent')}</th>
+                {admin ? <ActionsHeader /> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((c) => (
+                <tr key={String(c.id)}>
+                  <td class="nowrap">
+                    <code dir="ltr">/{c.short_code}</code>
+                  </td>
+                  <td>
+                    <bdi dir="auto" class="canned-content">
+                      {c.content}
+                    </bdi>
+                  </td>
+                  {admin ? (
+                    <EditDeleteCell
+                      editLabel={t('canned.editLabel', { code: `/${c.short_code}` })}
+                      deleteLabel={t('canned.deleteLabel', { code: `/${c.short_code}` })}
+                      onEdit={() => list.edit(c)}
+                      onDelete={() => list.askDelete(c)}
+                    />
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
-    </div>
+    </ListPage>
   );
 }
 
@@ -243,10 +162,7 @@ function CannedForm({
 }) {
   const [shortCode, setShortCode] = useState(existing?.short_code ?? '');
   const [content, setContent] = useState(existing?.content ?? '');
-  const [problems, setProblems] = useState<Problems<CannedField>>({});
-  const [server, setServer] = useState<SaveError<CannedField> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
+  const f = useSaveForm(CANNED_API_FIELDS, { conflictField: 'short_code' });
   const area = useRef<HTMLTextAreaElement | null>(null);
   const unknown = unknownVariables(content);
 
@@ -262,35 +178,22 @@ function CannedForm({
     });
   }
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    const found = checkCanned({ short_code: shortCode, content });
-    setProblems(found);
-    setServer(null);
-    if (hasProblems(found)) {
-      focusFirstInvalid(form.current);
-      return;
-    }
-    setBusy(true);
-    const body = { short_code: normalizeShortCode(shortCode), content: content.trim() };
-    try {
+  const submit = f.submit(
+    () => checkCanned({ short_code: shortCode, content }),
+    async () => {
+      const body = { short_code: normalizeShortCode(shortCode), content: content.trim() };
       const r = existing ? await api.updateCanned(workspaceId, existing.id, body) : await api.createCanned(workspaceId, body);
       onSaved(r.canned_response, !existing);
-    } catch (err) {
-      setServer(saveError(err, CANNED_API_FIELDS, 'short_code'));
-      focusFirstInvalid(form.current);
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
-    <form ref={form} class="form" onSubmit={submit} noValidate>
-      <ErrorAlert error={server?.general ?? null} />
+    <SaveForm f={f} onSubmit={submit}>
       <TextField
         label={t('canned.shortcut')}
         value={shortCode}
         onValue={setShortCode}
-        error={errorFor('short_code', problems, server)}
+        error={f.err('short_code')}
         hint={t('canned.shortcutHint')}
         placeholder="thanks"
         dir="ltr"
@@ -302,7 +205,7 @@ function CannedForm({
         label={t('canned.content')}
         value={content}
         onValue={setContent}
-        error={errorFor('content', problems, server)}
+        error={f.err('content')}
         hint={t('canned.contentHint')}
         rows={5}
         inputRef={area}
@@ -329,12 +232,7 @@ function CannedForm({
           {t('canned.unknownVariables', { names: unknown.map((u) => `{{${u}}}`).join(', ') })}
         </p>
       ) : null}
-      <div class="dialog-actions">
-        <button type="button" class="btn btn-secondary" onClick={onClose}>
-          {t('common.cancel')}
-        </button>
-        <SubmitButton busy={busy} label={existing ? t('common.save') : t('common.create')} busyLabel={t('common.saving')} />
-      </div>
-    </form>
+      <DialogFormActions busy={f.busy} creating={!existing} onCancel={onClose} />
+    </SaveForm>
   );
 }

@@ -1,6 +1,6 @@
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
-import { t } from '../../i18n';
+import { t, type MessageKey } from '../../i18n';
 import { ColorField } from './SettingsParts';
 import {
   MAX_ATTACHMENT_MB,
@@ -14,8 +14,34 @@ import {
   type WhatsAppForm,
 } from './settings_logic';
 
-type Errors<K extends string> = Partial<Record<K, string | undefined>>;
 type Setter<F> = <K extends keyof F>(key: K, value: F[K]) => void;
+
+/** What a block of an inbox form gets: the form, its setter, and the error to show on a field. */
+export interface FormPartProps<F, K extends string> {
+  form: F;
+  set: Setter<F>;
+  err: (field: K) => string | undefined;
+}
+
+/** The keys of F whose values are text. */
+type TextKey<F> = { [P in keyof F]-?: F[P] extends string ? P : never }[keyof F];
+
+/** `value`, `onValue` and `error` of a text control bound to one field of the form. */
+function binder<F, K extends string>({ form, set, err }: FormPartProps<F, K>) {
+  return <P extends TextKey<F> & K>(key: P) => ({
+    value: form[key] as string,
+    onValue: (v: string) => set(key, v as F[P]),
+    error: err(key),
+  });
+}
+
+/** One text field of a list of alike fields (Meta's ids, the secrets). */
+interface TextSpec<K> {
+  key: K;
+  label: MessageKey;
+  hint: MessageKey;
+  optional?: boolean;
+}
 
 /** Where the server's messages point for each field ("settings.waba_id must ..."). */
 export const WHATSAPP_API_FIELDS: Record<string, WhatsAppField> = {
@@ -44,102 +70,58 @@ export const WEBCHAT_API_FIELDS: Record<string, WebChatField> = {
   hmac_mandatory: 'hmac_mandatory',
 };
 
-/** The WhatsApp Business account the inbox speaks for (its settings). */
-export function WhatsAppAccountFields({
-  form,
-  set,
-  errors,
-}: {
-  form: WhatsAppForm;
-  set: Setter<WhatsAppForm>;
-  errors: Errors<WhatsAppField>;
-}) {
+const ACCOUNT_FIELDS: TextSpec<'phone_number_id' | 'waba_id' | 'messages_per_second'>[] = [
+  { key: 'phone_number_id', label: 'whatsapp.phoneNumberId', hint: 'whatsapp.phoneNumberIdHint' },
+  { key: 'waba_id', label: 'whatsapp.wabaId', hint: 'whatsapp.wabaIdHint' },
+  { key: 'messages_per_second', label: 'whatsapp.mps', hint: 'whatsapp.mpsHint', optional: true },
+];
+
+const SECRET_FIELDS: TextSpec<'access_token' | 'app_secret'>[] = [
+  { key: 'access_token', label: 'whatsapp.accessToken', hint: 'whatsapp.accessTokenHint' },
+  { key: 'app_secret', label: 'whatsapp.appSecret', hint: 'whatsapp.appSecretHint' },
+];
+
+/** The WhatsApp Business account the inbox speaks for (its settings): Meta's numeric ids. */
+export function WhatsAppAccountFields(props: FormPartProps<WhatsAppForm, WhatsAppField>) {
+  const bind = binder(props);
   return (
     <>
-      <TextField
-        label={t('whatsapp.phoneNumberId')}
-        value={form.phone_number_id}
-        onValue={(v) => set('phone_number_id', v)}
-        error={errors.phone_number_id}
-        hint={t('whatsapp.phoneNumberIdHint')}
-        inputMode="numeric"
-        dir="ltr"
-        autoComplete="off"
-        required
-      />
-      <TextField
-        label={t('whatsapp.wabaId')}
-        value={form.waba_id}
-        onValue={(v) => set('waba_id', v)}
-        error={errors.waba_id}
-        hint={t('whatsapp.wabaIdHint')}
-        inputMode="numeric"
-        dir="ltr"
-        autoComplete="off"
-        required
-      />
-      <TextField
-        label={t('whatsapp.mps')}
-        value={form.messages_per_second}
-        onValue={(v) => set('messages_per_second', v)}
-        error={errors.messages_per_second}
-        hint={t('whatsapp.mpsHint')}
-        inputMode="numeric"
-        dir="ltr"
-        autoComplete="off"
-        optional
-      />
+      {ACCOUNT_FIELDS.map((f) => (
+        <TextField
+          key={f.key}
+          label={t(f.label)}
+          {...bind(f.key)}
+          hint={t(f.hint)}
+          inputMode="numeric"
+          dir="ltr"
+          autoComplete="off"
+          required={!f.optional}
+          optional={f.optional}
+        />
+      ))}
     </>
   );
 }
 
 /** The three secrets, typed in and never read back. */
-export function WhatsAppSecretFields({
-  form,
-  set,
-  errors,
-}: {
-  form: WhatsAppForm;
-  set: Setter<WhatsAppForm>;
-  errors: Errors<WhatsAppField>;
-}) {
+export function WhatsAppSecretFields(props: FormPartProps<WhatsAppForm, WhatsAppField>) {
+  const bind = binder(props);
   return (
     <>
-      <TextField
-        label={t('whatsapp.accessToken')}
-        type="password"
-        value={form.access_token}
-        onValue={(v) => set('access_token', v)}
-        error={errors.access_token}
-        hint={t('whatsapp.accessTokenHint')}
-        dir="ltr"
-        autoComplete="off"
-        required
-      />
-      <TextField
-        label={t('whatsapp.appSecret')}
-        type="password"
-        value={form.app_secret}
-        onValue={(v) => set('app_secret', v)}
-        error={errors.app_secret}
-        hint={t('whatsapp.appSecretHint')}
-        dir="ltr"
-        autoComplete="off"
-        required
-      />
+      {SECRET_FIELDS.map((f) => (
+        <TextField key={f.key} label={t(f.label)} type="password" {...bind(f.key)} hint={t(f.hint)} dir="ltr" autoComplete="off" required />
+      ))}
       <div class="field-with-action">
         <TextField
           class="grow"
           label={t('whatsapp.verifyToken')}
-          value={form.verify_token}
-          onValue={(v) => set('verify_token', v)}
-          error={errors.verify_token}
+          {...bind('verify_token')}
           hint={t('whatsapp.verifyTokenHint')}
           dir="ltr"
           autoComplete="off"
           required
         />
-        <button type="button" class="btn btn-secondary" onClick={() => set('verify_token', randomToken())}>
+        <button type="button" class="btn btn-secondary" onClick={() => props.set('verify_token', randomToken())}>
           <Icon name="reopen" size={16} />
           <span>{t('whatsapp.generate')}</span>
         </button>
@@ -161,15 +143,9 @@ const PRECHAT_KEYS: Record<PreChatField['name'], 'field.name' | 'field.email' | 
 };
 
 /** Everything a Web Chat inbox's widget shows and allows (its settings, but the name). */
-export function WebChatFields({
-  form,
-  set,
-  errors,
-}: {
-  form: WebChatForm;
-  set: Setter<WebChatForm>;
-  errors: Errors<WebChatField>;
-}) {
+export function WebChatFields(props: FormPartProps<WebChatForm, WebChatField>) {
+  const { form, set } = props;
+  const bind = binder(props);
   const setPreChat = (name: PreChatField['name'], change: Partial<PreChatField>) =>
     set(
       'pre_chat_fields',
@@ -181,9 +157,7 @@ export function WebChatFields({
         <legend>{t('webchat.website')}</legend>
         <TextAreaField
           label={t('webchat.domains')}
-          value={form.allowed_domains}
-          onValue={(v) => set('allowed_domains', v)}
-          error={errors.allowed_domains}
+          {...bind('allowed_domains')}
           hint={t('webchat.domainsHint')}
           placeholder={'shop.example\n*.shop.example'}
           dir="ltr"
@@ -196,9 +170,7 @@ export function WebChatFields({
         <legend>{t('webchat.appearance')}</legend>
         <ColorField
           label={t('webchat.color')}
-          value={form.widget_color}
-          onValue={(v) => set('widget_color', v)}
-          error={errors.widget_color}
+          {...bind('widget_color')}
         />
         <SelectField
           label={t('webchat.locale')}
@@ -212,18 +184,14 @@ export function WebChatFields({
         />
         <TextField
           label={t('webchat.welcomeTitle')}
-          value={form.welcome_title}
-          onValue={(v) => set('welcome_title', v)}
-          error={errors.welcome_title}
+          {...bind('welcome_title')}
           placeholder={t('webchat.welcomeTitlePlaceholder')}
           dir="auto"
           optional
         />
         <TextField
           label={t('webchat.welcomeTagline')}
-          value={form.welcome_tagline}
-          onValue={(v) => set('welcome_tagline', v)}
-          error={errors.welcome_tagline}
+          {...bind('welcome_tagline')}
           placeholder={t('webchat.welcomeTaglinePlaceholder')}
           dir="auto"
           optional
@@ -248,9 +216,7 @@ export function WebChatFields({
           <>
             <TextAreaField
               label={t('webchat.preChatMessage')}
-              value={form.pre_chat_message}
-              onValue={(v) => set('pre_chat_message', v)}
-              error={errors.pre_chat_message}
+              {...bind('pre_chat_message')}
               rows={2}
               optional
             />
@@ -293,9 +259,7 @@ export function WebChatFields({
             </table>
             <TextAreaField
               label={t('webchat.consent')}
-              value={form.consent_text}
-              onValue={(v) => set('consent_text', v)}
-              error={errors.consent_text}
+              {...bind('consent_text')}
               hint={t('webchat.consentHint')}
               rows={2}
               optional
@@ -308,9 +272,7 @@ export function WebChatFields({
         <legend>{t('webchat.behaviour')}</legend>
         <TextAreaField
           label={t('webchat.offlineMessage')}
-          value={form.offline_message}
-          onValue={(v) => set('offline_message', v)}
-          error={errors.offline_message}
+          {...bind('offline_message')}
           hint={t('webchat.offlineHint')}
           rows={2}
           optional
@@ -323,9 +285,7 @@ export function WebChatFields({
         {form.attachments_enabled ? (
           <TextField
             label={t('webchat.maxSize')}
-            value={form.max_attachment_mb}
-            onValue={(v) => set('max_attachment_mb', v)}
-            error={errors.max_attachment_mb}
+            {...bind('max_attachment_mb')}
             hint={t('webchat.maxSizeHint', { max: MAX_ATTACHMENT_MB })}
             inputMode="numeric"
             dir="ltr"

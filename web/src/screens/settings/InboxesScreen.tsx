@@ -1,7 +1,8 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
-import type { Id, Inbox, Member, WorkspaceRef } from '../../api/types';
+import type { Id, Inbox, InboxInput, Member, WorkspaceRef } from '../../api/types';
 import { ErrorAlert, StatusMessage } from '../../components/Alert';
 import { CopyField } from '../../components/CopyButton';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
@@ -9,10 +10,11 @@ import { CheckboxField, TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { Card, EmptyState, PageHeader, Spinner, SubmitButton } from '../../components/Layout';
 import { locale, t, type MessageKey } from '../../i18n';
-import { useLoad } from '../../lib/hooks';
+import { useAction, useLoad } from '../../lib/hooks';
+import { inboxMembersChange, isMemberEvent, membersAfterEvent } from '../../lib/membership';
+import { useWorkspaceEvents } from '../../lib/realtime';
 import { navigate, onLinkClick } from '../../lib/router';
 import { workspacePath } from '../../lib/session';
-import { focusFirstInvalid } from '../../lib/validate';
 import type { ScreenProps } from '../../routes';
 import { ChannelIcon, channelLabel } from '../inbox/shared';
 import {
@@ -21,16 +23,19 @@ import {
   WebChatFields,
   WhatsAppAccountFields,
   WhatsAppSecretFields,
+  type FormPartProps,
 } from './InboxForms';
-import { BackLink, MemberPicker, errorFor, saveError, type SaveError, notice, noticeText, type Notice } from './SettingsParts';
+import { ActionsHeader, ListPage } from './SettingsList';
+import { BackLink, MemberPicker, SaveButton, SaveForm, notice, noticeText, useSaveForm, type Notice } from './SettingsParts';
 import {
   autoAssignmentOf,
+  checkInboxName,
   checkMaxOpen,
   checkWebChat,
   checkWhatsApp,
   emptyWebChat,
   emptyWhatsApp,
-  hasProblems,
+  followRemoteIds,
   numericIds,
   randomToken,
   sameIds,
@@ -102,76 +107,64 @@ function InboxList({ workspace, base }: { workspace: WorkspaceRef; base: string 
   const inboxes = useLoad(() => api.listInboxes(workspace.id), [workspace.id]);
   const [status] = useState(takeFlash);
   const list = inboxes.data?.data ?? [];
-  const addButton = (
-    <a class="btn btn-primary" href={`${base}/new`} onClick={onLinkClick}>
-      <Icon name="plus" size={18} />
-      <span>{t('inboxes.add')}</span>
-    </a>
-  );
   return (
-    <div class="page">
-      <PageHeader title={t('inboxes.title')} subtitle={t('inboxes.subtitle')} actions={list.length ? addButton : null} />
-      <StatusMessage message={noticeText(status)} />
-      <ErrorAlert error={inboxes.error}>
-        <button type="button" class="btn btn-link" onClick={() => void inboxes.reload()}>
-          {t('common.retry')}
-        </button>
-      </ErrorAlert>
-      <Card>
-        {inboxes.loading && !inboxes.data ? <Spinner /> : null}
-        {inboxes.data && list.length === 0 ? (
-          <EmptyState icon="plug" title={t('inboxes.emptyTitle')} body={t('inboxes.emptyBody')}>
-            {addButton}
-          </EmptyState>
-        ) : null}
-        {list.length > 0 ? (
-          <div class="table-wrap">
-            <table class="table" data-testid="inboxes">
-              <thead>
-                <tr>
-                  <th scope="col">{t('inboxes.colInbox')}</th>
-                  <th scope="col">{t('inboxes.colStatus')}</th>
-                  <th scope="col">
-                    <span class="visually-hidden">{t('common.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((inbox) => (
-                  <tr key={String(inbox.id)}>
-                    <td>
-                      <span class="cell-person">
-                        <span class="channel-tile" aria-hidden="true">
-                          <ChannelIcon kind={inbox.channel_kind} size={18} />
-                        </span>
-                        <span class="cell-stack">
-                          <bdi dir="auto">{inbox.name}</bdi>
-                          <span class="muted small">{channelLabel(inbox.channel_kind)}</span>
-                        </span>
-                      </span>
-                    </td>
-                    <td>
-                      <StatusBadge status={inbox.status} />
-                    </td>
-                    <td class="cell-actions">
-                      <a
-                        class="btn btn-secondary btn-sm"
-                        href={`${base}/${encodeURIComponent(String(inbox.id))}`}
-                        onClick={onLinkClick}
-                        aria-label={t('inboxes.configureLabel', { name: inbox.name })}
-                      >
-                        <Icon name="edit" size={16} />
-                        <span class="hide-sm">{t('inboxes.configure')}</span>
-                      </a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
-      </Card>
-    </div>
+    <ListPage
+      title={t('inboxes.title')}
+      subtitle={t('inboxes.subtitle')}
+      add={
+        <a class="btn btn-primary" href={`${base}/new`} onClick={onLinkClick}>
+          <Icon name="plus" size={18} />
+          <span>{t('inboxes.add')}</span>
+        </a>
+      }
+      status={status}
+      loaded={inboxes}
+      count={list.length}
+      empty={{ icon: 'plug', title: t('inboxes.emptyTitle'), body: t('inboxes.emptyBody') }}
+    >
+      <div class="table-wrap">
+        <table class="table" data-testid="inboxes">
+          <thead>
+            <tr>
+              <th scope="col">{t('inboxes.colInbox')}</th>
+              <th scope="col">{t('inboxes.colStatus')}</th>
+              <ActionsHeader />
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((inbox) => (
+              <tr key={String(inbox.id)}>
+                <td>
+                  <span class="cell-person">
+                    <span class="channel-tile" aria-hidden="true">
+                      <ChannelIcon kind={inbox.channel_kind} size={18} />
+                    </span>
+                    <span class="cell-stack">
+                      <bdi dir="auto">{inbox.name}</bdi>
+                      <span class="muted small">{channelLabel(inbox.channel_kind)}</span>
+                    </span>
+                  </span>
+                </td>
+                <td>
+                  <StatusBadge status={inbox.status} />
+                </td>
+                <td class="cell-actions">
+                  <a
+                    class="btn btn-secondary btn-sm"
+                    href={`${base}/${encodeURIComponent(String(inbox.id))}`}
+                    onClick={onLinkClick}
+                    aria-label={t('inboxes.configureLabel', { name: inbox.name })}
+                  >
+                    <Icon name="edit" size={16} />
+                    <span class="hide-sm">{t('inboxes.configure')}</span>
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </ListPage>
   );
 }
 
@@ -225,149 +218,111 @@ function useForm<F>(initial: () => F) {
   return { form, setForm, set };
 }
 
-function NewWhatsApp({ workspace, onConnected }: { workspace: WorkspaceRef; onConnected: (inbox: Inbox, verifyToken: string) => void }) {
-  const { form, set } = useForm<WhatsAppForm>(() => emptyWhatsApp(randomToken()));
-  const [problems, setProblems] = useState<Problems<WhatsAppField>>({});
-  const [server, setServer] = useState<SaveError<WhatsAppField> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const ref = useRef<HTMLFormElement>(null);
-  const err = (f: WhatsAppField) => errorFor(f, problems, server);
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    const found = checkWhatsApp(form, { name: true, settings: true, credentials: true });
-    setProblems(found);
-    setServer(null);
-    if (hasProblems(found)) {
-      focusFirstInvalid(ref.current);
-      return;
-    }
-    setBusy(true);
-    try {
-      const { inbox } = await api.createInbox(workspace.id, {
-        name: form.name.trim(),
-        channel_kind: 'whatsapp',
-        settings: whatsAppSettings(form),
-        credentials: whatsAppCredentials(form),
-      });
-      onConnected(inbox, form.verify_token.trim());
-    } catch (error) {
-      setServer(saveError(error, WHATSAPP_API_FIELDS));
-      focusFirstInvalid(ref.current);
-      setBusy(false);
-    }
-  }
-
+/**
+ * An inbox's name and channel fields in a card, checked and saved as one: connecting a channel
+ * (POST) and changing an inbox's settings (PATCH) are the same form with other words.
+ */
+function InboxFormCard<F extends { name: string }, K extends string>({
+  title,
+  intro,
+  testId,
+  namePlaceholder,
+  submitLabel,
+  busyLabel,
+  initial,
+  check,
+  apiFields,
+  save,
+  fields,
+}: {
+  title: string;
+  intro?: string;
+  testId?: string;
+  namePlaceholder?: string;
+  submitLabel: string;
+  busyLabel: string;
+  initial: () => F;
+  check: (form: F) => Problems<K | 'name'>;
+  apiFields: Record<string, K | 'name'>;
+  save: (form: F) => Promise<void>;
+  fields?: (part: FormPartProps<F, K | 'name'>) => ComponentChildren;
+}) {
+  const { form, set } = useForm<F>(initial);
+  const f = useSaveForm<K | 'name'>(apiFields);
   return (
-    <Card>
-      <h2 class="card-title">{t('inboxes.new.whatsappTitle')}</h2>
-      <p class="muted">{t('inboxes.new.whatsappIntro')}</p>
-      <form ref={ref} class="form" onSubmit={submit} noValidate data-testid="whatsapp-form">
-        <ErrorAlert error={server?.general ?? null} />
+    <Card title={title} intro={intro}>
+      <SaveForm f={f} testId={testId} onSubmit={f.submit(() => check(form), () => save(form))}>
         <TextField
           label={t('inboxes.name')}
           value={form.name}
-          onValue={(v) => set('name', v)}
-          error={err('name')}
-          placeholder={t('inboxes.whatsappNamePlaceholder')}
+          onValue={(v) => set('name', v as F['name'])}
+          error={f.err('name')}
+          placeholder={namePlaceholder}
           required
         />
-        <fieldset class="form-group">
-          <legend>{t('whatsapp.account')}</legend>
-          <WhatsAppAccountFields form={form} set={set} errors={fieldErrors(WHATSAPP_KEYS, err)} />
-        </fieldset>
-        <fieldset class="form-group">
-          <legend>{t('whatsapp.secrets')}</legend>
-          <p class="field-hint">{t('whatsapp.secretsHint')}</p>
-          <WhatsAppSecretFields form={form} set={set} errors={fieldErrors(WHATSAPP_KEYS, err)} />
-        </fieldset>
-        <div>
-          <SubmitButton busy={busy} label={t('inboxes.new.connect')} busyLabel={t('inboxes.new.connecting')} />
-        </div>
-      </form>
+        {fields ? fields({ form, set, err: f.err }) : null}
+        <SaveButton busy={f.busy} label={submitLabel} busyLabel={busyLabel} />
+      </SaveForm>
     </Card>
   );
 }
 
-const WHATSAPP_KEYS: WhatsAppField[] = ['name', 'phone_number_id', 'waba_id', 'messages_per_second', 'access_token', 'app_secret', 'verify_token'];
-const WEBCHAT_KEYS: WebChatField[] = [
-  'name',
-  'allowed_domains',
-  'widget_color',
-  'locale',
-  'welcome_title',
-  'welcome_tagline',
-  'reply_time',
-  'pre_chat_form_enabled',
-  'pre_chat_message',
-  'consent_text',
-  'offline_message',
-  'attachments_enabled',
-  'max_attachment_mb',
-  'hmac_mandatory',
-];
-
-function fieldErrors<K extends string>(keys: K[], err: (k: K) => string | undefined): Partial<Record<K, string>> {
-  const out: Partial<Record<K, string>> = {};
-  for (const k of keys) {
-    const e = err(k);
-    if (e) out[k] = e;
-  }
-  return out;
+function NewWhatsApp({ workspace, onConnected }: { workspace: WorkspaceRef; onConnected: (inbox: Inbox, verifyToken: string) => void }) {
+  return (
+    <InboxFormCard<WhatsAppForm, WhatsAppField>
+      title={t('inboxes.new.whatsappTitle')}
+      intro={t('inboxes.new.whatsappIntro')}
+      testId="whatsapp-form"
+      namePlaceholder={t('inboxes.whatsappNamePlaceholder')}
+      submitLabel={t('inboxes.new.connect')}
+      busyLabel={t('inboxes.new.connecting')}
+      initial={() => emptyWhatsApp(randomToken())}
+      check={(form) => checkWhatsApp(form, { name: true, settings: true, credentials: true })}
+      apiFields={WHATSAPP_API_FIELDS}
+      save={async (form) => {
+        const { inbox } = await api.createInbox(workspace.id, {
+          name: form.name.trim(),
+          channel_kind: 'whatsapp',
+          settings: whatsAppSettings(form),
+          credentials: whatsAppCredentials(form),
+        });
+        onConnected(inbox, form.verify_token.trim());
+      }}
+      fields={(part) => (
+        <>
+          <fieldset class="form-group">
+            <legend>{t('whatsapp.account')}</legend>
+            <WhatsAppAccountFields {...part} />
+          </fieldset>
+          <fieldset class="form-group">
+            <legend>{t('whatsapp.secrets')}</legend>
+            <p class="field-hint">{t('whatsapp.secretsHint')}</p>
+            <WhatsAppSecretFields {...part} />
+          </fieldset>
+        </>
+      )}
+    />
+  );
 }
 
 function NewWebChat({ workspace, onConnected }: { workspace: WorkspaceRef; onConnected: (inbox: Inbox) => void }) {
-  const { form, set } = useForm<WebChatForm>(() => emptyWebChat(locale.get()));
-  const [problems, setProblems] = useState<Problems<WebChatField>>({});
-  const [server, setServer] = useState<SaveError<WebChatField> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const ref = useRef<HTMLFormElement>(null);
-  const err = (f: WebChatField) => errorFor(f, problems, server);
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    const found = checkWebChat(form, { name: true, settings: true });
-    setProblems(found);
-    setServer(null);
-    if (hasProblems(found)) {
-      focusFirstInvalid(ref.current);
-      return;
-    }
-    setBusy(true);
-    try {
-      const { inbox } = await api.createInbox(workspace.id, {
-        name: form.name.trim(),
-        channel_kind: 'webchat',
-        settings: webChatSettings(form),
-      });
-      onConnected(inbox);
-    } catch (error) {
-      setServer(saveError(error, WEBCHAT_API_FIELDS));
-      focusFirstInvalid(ref.current);
-      setBusy(false);
-    }
-  }
-
   return (
-    <Card>
-      <h2 class="card-title">{t('inboxes.new.webchatTitle')}</h2>
-      <p class="muted">{t('inboxes.new.webchatIntro')}</p>
-      <form ref={ref} class="form" onSubmit={submit} noValidate data-testid="webchat-form">
-        <ErrorAlert error={server?.general ?? null} />
-        <TextField
-          label={t('inboxes.name')}
-          value={form.name}
-          onValue={(v) => set('name', v)}
-          error={err('name')}
-          placeholder={t('inboxes.webchatNamePlaceholder')}
-          required
-        />
-        <WebChatFields form={form} set={set} errors={fieldErrors(WEBCHAT_KEYS, err)} />
-        <div>
-          <SubmitButton busy={busy} label={t('inboxes.new.create')} busyLabel={t('inboxes.new.connecting')} />
-        </div>
-      </form>
-    </Card>
+    <InboxFormCard<WebChatForm, WebChatField>
+      title={t('inboxes.new.webchatTitle')}
+      intro={t('inboxes.new.webchatIntro')}
+      testId="webchat-form"
+      namePlaceholder={t('inboxes.webchatNamePlaceholder')}
+      submitLabel={t('inboxes.new.create')}
+      busyLabel={t('inboxes.new.connecting')}
+      initial={() => emptyWebChat(locale.get())}
+      check={(form) => checkWebChat(form, { name: true, settings: true })}
+      apiFields={WEBCHAT_API_FIELDS}
+      save={async (form) => {
+        const { inbox } = await api.createInbox(workspace.id, { name: form.name.trim(), channel_kind: 'webchat', settings: webChatSettings(form) });
+        onConnected(inbox);
+      }}
+      fields={(part) => <WebChatFields {...part} />}
+    />
   );
 }
 
@@ -376,6 +331,11 @@ function NewWebChat({ workspace, onConnected }: { workspace: WorkspaceRef; onCon
 function InboxDetail({ workspace, base, inboxId }: { workspace: WorkspaceRef; base: string; inboxId: string }) {
   const loaded = useLoad(() => api.getInbox(workspace.id, inboxId), [workspace.id, inboxId]);
   const members = useLoad(() => api.listMembers(workspace.id), [workspace.id]);
+  // Availability beside each member stays current; so do roles and removals.
+  useWorkspaceEvents(workspace.id, (e) => {
+    if (e.event === 'resync') void members.reload();
+    else if (isMemberEvent(e)) members.setData((d) => d && { data: [...membersAfterEvent(d.data, e)] });
+  });
   const [status, setStatus] = useState<Notice>(takeFlash);
   const [verifyToken, setVerifyToken] = useState<string | null>(() => {
     const f = freshSecret && freshSecret.inboxId === inboxId ? freshSecret.verifyToken : null;
@@ -405,11 +365,7 @@ function InboxDetail({ workspace, base, inboxId }: { workspace: WorkspaceRef; ba
           </EmptyState>
         </Card>
       ) : (
-        <ErrorAlert error={loaded.error}>
-          <button type="button" class="btn btn-link" onClick={() => void loaded.reload()}>
-            {t('common.retry')}
-          </button>
-        </ErrorAlert>
+        <ErrorAlert error={loaded.error} onRetry={() => void loaded.reload()} />
       )}
       {inbox ? (
         <>
@@ -510,41 +466,22 @@ function WhatsAppConnection({
   const saved = !!inbox.has_credentials;
   const [open, setOpen] = useState(false);
   const { form, setForm, set } = useForm<WhatsAppForm>(() => emptyWhatsApp(randomToken()));
-  const [problems, setProblems] = useState<Problems<WhatsAppField>>({});
-  const [server, setServer] = useState<SaveError<WhatsAppField> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const ref = useRef<HTMLFormElement>(null);
-  const err = (f: WhatsAppField) => errorFor(f, problems, server);
+  const f = useSaveForm(WHATSAPP_API_FIELDS);
   const showForm = open || !saved;
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    const found = checkWhatsApp(form, { credentials: true });
-    setProblems(found);
-    setServer(null);
-    if (hasProblems(found)) {
-      focusFirstInvalid(ref.current);
-      return;
-    }
-    setBusy(true);
-    try {
+  const submit = f.submit(
+    () => checkWhatsApp(form, { credentials: true }),
+    async () => {
       const { inbox: next } = await api.updateInbox(workspace.id, inbox.id, { credentials: whatsAppCredentials(form) });
       const token = form.verify_token.trim();
       setForm(emptyWhatsApp(randomToken()));
       setOpen(false);
       onSaved(next, token);
-    } catch (error) {
-      setServer(saveError(error, WHATSAPP_API_FIELDS));
-      focusFirstInvalid(ref.current);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
-    <Card>
-      <h2 class="card-title">{t('whatsapp.connection')}</h2>
-      <p class="muted">{t('whatsapp.webhookIntro')}</p>
+    <Card title={t('whatsapp.connection')} intro={t('whatsapp.webhookIntro')}>
       <div class="form">
         {inbox.webhook_url ? <CopyField id={`webhook-${String(inbox.id)}`} label={t('whatsapp.callbackUrl')} value={inbox.webhook_url} /> : null}
         {verifyToken ? (
@@ -570,9 +507,8 @@ function WhatsAppConnection({
       </dl>
       <p class="field-hint">{saved ? t('secret.hiddenNote') : t('whatsapp.noCredentials')}</p>
       {showForm ? (
-        <form ref={ref} class="form subform" onSubmit={submit} noValidate>
-          <ErrorAlert error={server?.general ?? null} />
-          <WhatsAppSecretFields form={form} set={set} errors={fieldErrors(WHATSAPP_KEYS, err)} />
+        <SaveForm f={f} class="form subform" onSubmit={submit}>
+          <WhatsAppSecretFields form={form} set={set} err={f.err} />
           <div class="form-actions">
             {saved ? (
               <button type="button" class="btn btn-secondary" onClick={() => setOpen(false)}>
@@ -580,12 +516,12 @@ function WhatsAppConnection({
               </button>
             ) : null}
             <SubmitButton
-              busy={busy}
+              busy={f.busy}
               label={saved ? t('whatsapp.saveCredentials') : t('whatsapp.reconnect')}
               busyLabel={t('common.saving')}
             />
           </div>
-        </form>
+        </SaveForm>
       ) : (
         <div class="form-actions form-actions-start">
           <button type="button" class="btn btn-secondary" onClick={() => setOpen(true)}>
@@ -610,28 +546,18 @@ function WebChatInstallCard({
   const w = inbox.webchat;
   const disconnected = inbox.status === 'disconnected' || !inbox.has_credentials;
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
 
-  async function rotate() {
-    setBusy(true);
-    setError(null);
-    try {
-      // Credentials without hmac_token: the server generates a new secret (and reconnects).
+  // Credentials without hmac_token: the server generates a new secret (and reconnects).
+  const rotate = () =>
+    run(async () => {
       const { inbox: next } = await api.updateInbox(workspace.id, inbox.id, { credentials: {} });
       setConfirming(false);
       onSaved(next, disconnected);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
-    <Card>
-      <h2 class="card-title">{t('webchat.install')}</h2>
-      <p class="muted">{t('webchat.installIntro')}</p>
+    <Card title={t('webchat.install')} intro={t('webchat.installIntro')}>
       {w ? (
         <div class="form">
           <CopyField id={`snippet-${String(inbox.id)}`} label={t('webchat.snippet')} value={w.embed_snippet} multiline hint={t('webchat.snippetHint')} />
@@ -674,146 +600,51 @@ function WebChatInstallCard({
 
 /** Name and channel settings, saved together (PATCH name + settings). */
 function InboxSettingsCard({ workspace, inbox, onSaved }: { workspace: WorkspaceRef; inbox: Inbox; onSaved: (inbox: Inbox) => void }) {
-  if (inbox.channel_kind === 'whatsapp') return <WhatsAppSettingsForm workspace={workspace} inbox={inbox} onSaved={onSaved} />;
-  if (inbox.channel_kind === 'webchat') return <WebChatSettingsForm workspace={workspace} inbox={inbox} onSaved={onSaved} />;
-  return <RenameForm workspace={workspace} inbox={inbox} onSaved={onSaved} />;
-}
-
-function WhatsAppSettingsForm({ workspace, inbox, onSaved }: { workspace: WorkspaceRef; inbox: Inbox; onSaved: (inbox: Inbox) => void }) {
-  const { form, set } = useForm<WhatsAppForm>(() => whatsAppFormFrom(inbox.name, inbox.settings));
-  const [problems, setProblems] = useState<Problems<WhatsAppField>>({});
-  const [server, setServer] = useState<SaveError<WhatsAppField> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const ref = useRef<HTMLFormElement>(null);
-  const err = (f: WhatsAppField) => errorFor(f, problems, server);
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    const found = checkWhatsApp(form, { name: true, settings: true });
-    setProblems(found);
-    setServer(null);
-    if (hasProblems(found)) {
-      focusFirstInvalid(ref.current);
-      return;
-    }
-    setBusy(true);
-    try {
-      const { inbox: next } = await api.updateInbox(workspace.id, inbox.id, {
-        name: form.name.trim(),
-        settings: whatsAppSettings(form, inbox.settings),
-      });
-      onSaved(next);
-    } catch (error) {
-      setServer(saveError(error, WHATSAPP_API_FIELDS));
-      focusFirstInvalid(ref.current);
-    } finally {
-      setBusy(false);
-    }
+  const common = {
+    title: t('inboxes.settings'),
+    testId: 'inbox-settings',
+    submitLabel: t('common.save'),
+    busyLabel: t('common.saving'),
+  };
+  const update = async (patch: InboxInput) => onSaved((await api.updateInbox(workspace.id, inbox.id, patch)).inbox);
+  if (inbox.channel_kind === 'whatsapp') {
+    return (
+      <InboxFormCard<WhatsAppForm, WhatsAppField>
+        {...common}
+        initial={() => whatsAppFormFrom(inbox.name, inbox.settings)}
+        check={(form) => checkWhatsApp(form, { name: true, settings: true })}
+        apiFields={WHATSAPP_API_FIELDS}
+        save={(form) => update({ name: form.name.trim(), settings: whatsAppSettings(form, inbox.settings) })}
+        fields={(part) => <WhatsAppAccountFields {...part} />}
+      />
+    );
   }
-
+  if (inbox.channel_kind === 'webchat') {
+    return (
+      <InboxFormCard<WebChatForm, WebChatField>
+        {...common}
+        initial={() => webChatFormFrom(inbox.name, inbox.settings)}
+        check={(form) => checkWebChat(form, { name: true, settings: true })}
+        apiFields={WEBCHAT_API_FIELDS}
+        save={(form) => update({ name: form.name.trim(), settings: webChatSettings(form, inbox.settings) })}
+        fields={(part) => <WebChatFields {...part} />}
+      />
+    );
+  }
+  // Channels the dashboard cannot configure yet: only the name.
   return (
-    <Card>
-      <h2 class="card-title">{t('inboxes.settings')}</h2>
-      <form ref={ref} class="form" onSubmit={submit} noValidate data-testid="inbox-settings">
-        <ErrorAlert error={server?.general ?? null} />
-        <TextField label={t('inboxes.name')} value={form.name} onValue={(v) => set('name', v)} error={err('name')} required />
-        <WhatsAppAccountFields form={form} set={set} errors={fieldErrors(WHATSAPP_KEYS, err)} />
-        <div>
-          <SubmitButton busy={busy} label={t('common.save')} busyLabel={t('common.saving')} />
-        </div>
-      </form>
-    </Card>
+    <InboxFormCard<{ name: string }, 'name'>
+      {...common}
+      initial={() => ({ name: inbox.name })}
+      check={(form) => ({ name: checkInboxName(form.name) })}
+      apiFields={{ name: 'name' }}
+      save={(form) => update({ name: form.name.trim() })}
+    />
   );
 }
 
-function WebChatSettingsForm({ workspace, inbox, onSaved }: { workspace: WorkspaceRef; inbox: Inbox; onSaved: (inbox: Inbox) => void }) {
-  const { form, set } = useForm<WebChatForm>(() => webChatFormFrom(inbox.name, inbox.settings));
-  const [problems, setProblems] = useState<Problems<WebChatField>>({});
-  const [server, setServer] = useState<SaveError<WebChatField> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const ref = useRef<HTMLFormElement>(null);
-  const err = (f: WebChatField) => errorFor(f, problems, server);
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    const found = checkWebChat(form, { name: true, settings: true });
-    setProblems(found);
-    setServer(null);
-    if (hasProblems(found)) {
-      focusFirstInvalid(ref.current);
-      return;
-    }
-    setBusy(true);
-    try {
-      const { inbox: next } = await api.updateInbox(workspace.id, inbox.id, {
-        name: form.name.trim(),
-        settings: webChatSettings(form, inbox.settings),
-      });
-      onSaved(next);
-    } catch (error) {
-      setServer(saveError(error, WEBCHAT_API_FIELDS));
-      focusFirstInvalid(ref.current);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Card>
-      <h2 class="card-title">{t('inboxes.settings')}</h2>
-      <form ref={ref} class="form" onSubmit={submit} noValidate data-testid="inbox-settings">
-        <ErrorAlert error={server?.general ?? null} />
-        <TextField label={t('inboxes.name')} value={form.name} onValue={(v) => set('name', v)} error={err('name')} required />
-        <WebChatFields form={form} set={set} errors={fieldErrors(WEBCHAT_KEYS, err)} />
-        <div>
-          <SubmitButton busy={busy} label={t('common.save')} busyLabel={t('common.saving')} />
-        </div>
-      </form>
-    </Card>
-  );
-}
-
-/** Channels the dashboard cannot configure yet: only the name. */
-function RenameForm({ workspace, inbox, onSaved }: { workspace: WorkspaceRef; inbox: Inbox; onSaved: (inbox: Inbox) => void }) {
-  const { form, set } = useForm(() => ({ ...emptyWhatsApp(), name: inbox.name }));
-  const [problems, setProblems] = useState<Problems<WhatsAppField>>({});
-  const [server, setServer] = useState<SaveError<WhatsAppField> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const ref = useRef<HTMLFormElement>(null);
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    const found = checkWhatsApp(form, { name: true });
-    setProblems(found);
-    setServer(null);
-    if (hasProblems(found)) {
-      focusFirstInvalid(ref.current);
-      return;
-    }
-    setBusy(true);
-    try {
-      const { inbox: next } = await api.updateInbox(workspace.id, inbox.id, { name: form.name.trim() });
-      onSaved(next);
-    } catch (error) {
-      setServer(saveError(error, WHATSAPP_API_FIELDS));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Card>
-      <h2 class="card-title">{t('inboxes.settings')}</h2>
-      <form ref={ref} class="form" onSubmit={submit} noValidate>
-        <ErrorAlert error={server?.general ?? null} />
-        <TextField label={t('inboxes.name')} value={form.name} onValue={(v) => set('name', v)} error={errorFor('name', problems, server)} required />
-        <div>
-          <SubmitButton busy={busy} label={t('common.save')} busyLabel={t('common.saving')} />
-        </div>
-      </form>
-    </Card>
-  );
-}
+/** Where the server's auto-assignment messages point. */
+const MAX_OPEN_API_FIELDS = { auto_assignment: 'max_open', max_open_per_agent: 'max_open' } as const satisfies Record<string, 'max_open'>;
 
 /** Who works the inbox, and whether new conversations are handed out to them automatically. */
 function InboxMembersCard({
@@ -834,10 +665,7 @@ function InboxMembersCard({
   const stored = autoAssignmentOf(inbox.settings);
   const [enabled, setEnabled] = useState(stored.enabled);
   const [maxOpen, setMaxOpen] = useState(String(stored.max_open_per_agent));
-  const [maxProblem, setMaxProblem] = useState<string | undefined>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const ref = useRef<HTMLFormElement>(null);
+  const f = useSaveForm(MAX_OPEN_API_FIELDS, { problemText: () => t('validation.maxOpen') });
 
   useEffect(() => {
     if (current.data && selected === null) setSelected(current.data.user_ids);
@@ -845,18 +673,24 @@ function InboxMembersCard({
 
   const picked = selected ?? current.data?.user_ids ?? [];
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    // The limit only matters (and is only shown) while auto-assignment is on.
-    const p = enabled ? checkMaxOpen(maxOpen) : undefined;
-    setMaxProblem(p ? t('validation.maxOpen') : undefined);
-    if (p) {
-      focusFirstInvalid(ref.current);
+  // Someone else saved this inbox's members: show them (a selection being edited is kept).
+  const follow = (userIds: Id[]) => {
+    setSelected((sel) => followRemoteIds(current.data?.user_ids ?? null, sel, userIds));
+    current.setData({ user_ids: userIds });
+  };
+  useWorkspaceEvents(workspace.id, (e) => {
+    if (e.event === 'resync') {
+      api.getInboxMembers(workspace.id, inbox.id).then((r) => follow(r.user_ids), () => {});
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    const change = inboxMembersChange(e);
+    if (change && String(change.inbox_id) === String(inbox.id)) follow(change.user_ids);
+  });
+
+  const submit = f.submit(
+    // The limit only matters (and is only shown) while auto-assignment is on.
+    () => ({ max_open: enabled ? checkMaxOpen(maxOpen) : undefined }),
+    async () => {
       if (!current.data || !sameIds(picked, current.data.user_ids)) {
         const r = await api.setInboxMembers(workspace.id, inbox.id, numericIds(picked));
         current.setData(r);
@@ -869,26 +703,18 @@ function InboxMembersCard({
         next = (await api.updateInbox(workspace.id, inbox.id, { settings: withAutoAssignment(inbox.settings, want) })).inbox;
       }
       onSaved(next);
-    } catch (err) {
-      const s = saveError(err, { auto_assignment: 'max_open' as const, max_open_per_agent: 'max_open' as const });
-      if (s.field) setMaxProblem(s.text);
-      setError(s.general);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
-    <Card>
-      <h2 class="card-title">{t('inboxMembers.title')}</h2>
-      <p class="muted">{t('inboxMembers.intro')}</p>
+    <Card title={t('inboxMembers.title')} intro={t('inboxMembers.intro')}>
       <ErrorAlert error={current.error ?? membersError} />
       {(current.loading && !current.data) || (!members && !membersError) ? <Spinner /> : null}
       {current.data && members ? (
-        <form ref={ref} class="form" onSubmit={submit} noValidate data-testid="inbox-members">
-          <ErrorAlert error={error} />
+        <SaveForm f={f} onSubmit={submit} testId="inbox-members">
           <MemberPicker
             legend={t('inboxMembers.members')}
+            hint={t('inboxMembers.visibility')}
             members={members}
             selected={picked}
             onToggle={(id, on) => setSelected(toggleId(picked, id, on))}
@@ -907,7 +733,7 @@ function InboxMembersCard({
                 label={t('inboxMembers.maxOpen')}
                 value={maxOpen}
                 onValue={setMaxOpen}
-                error={maxProblem}
+                error={f.err('max_open')}
                 hint={t('inboxMembers.maxOpenHint')}
                 inputMode="numeric"
                 dir="ltr"
@@ -917,10 +743,8 @@ function InboxMembersCard({
               <p class="field-hint field-warning">{t('inboxMembers.autoNoMembers')}</p>
             ) : null}
           </fieldset>
-          <div>
-            <SubmitButton busy={busy} label={t('common.save')} busyLabel={t('common.saving')} />
-          </div>
-        </form>
+          <SaveButton busy={f.busy} />
+        </SaveForm>
       ) : null}
     </Card>
   );
@@ -938,23 +762,15 @@ function DisconnectCard({
   const disconnected = inbox.status === 'disconnected';
   const [open, setOpen] = useState(false);
   const [deleteHistory, setDeleteHistory] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const remove = disconnected || deleteHistory;
 
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
+  const confirm = () =>
+    run(async () => {
       await api.disconnectInbox(workspace.id, inbox.id, !remove);
       setOpen(false);
       onDone(remove);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   const close = () => {
     setOpen(false);
@@ -963,9 +779,11 @@ function DisconnectCard({
   };
 
   return (
-    <Card class="card-danger">
-      <h2 class="card-title">{disconnected ? t('inboxes.deleteTitle') : t('inboxes.disconnectTitle')}</h2>
-      <p class="muted">{disconnected ? t('inboxes.deleteIntro') : t('inboxes.disconnectIntro')}</p>
+    <Card
+      class="card-danger"
+      title={disconnected ? t('inboxes.deleteTitle') : t('inboxes.disconnectTitle')}
+      intro={disconnected ? t('inboxes.deleteIntro') : t('inboxes.disconnectIntro')}
+    >
       <div class="form-actions form-actions-start">
         <button type="button" class="btn btn-danger" onClick={() => setOpen(true)}>
           <Icon name={disconnected ? 'trash' : 'unplug'} size={16} />

@@ -5,14 +5,16 @@ import { ErrorAlert, StatusMessage } from '../../components/Alert';
 import { CopyField } from '../../components/CopyButton';
 import { ConfirmDialog } from '../../components/Dialog';
 import { SelectField, TextField } from '../../components/Field';
-import { Icon } from '../../components/Icon';
-import { Avatar, Card, PageHeader, Spinner, SubmitButton } from '../../components/Layout';
+import { Avatar, Card, PageHeader, RowButton, Spinner, SubmitButton } from '../../components/Layout';
+import { Presence } from '../../components/Presence';
 import { formatTimestamp, microsToDate, t } from '../../i18n';
-import { useLoad } from '../../lib/hooks';
+import { useAction, useLoad } from '../../lib/hooks';
+import { isMemberEvent, membersAfterEvent } from '../../lib/membership';
+import { useWorkspaceEvents } from '../../lib/realtime';
 import { session } from '../../lib/session';
 import { checkEmail, focusFirstInvalid } from '../../lib/validate';
 import type { ScreenProps } from '../../routes';
-import { INVITABLE_ROLES, assignableRoles, availabilityLabel, roleLabel } from './roles';
+import { INVITABLE_ROLES, assignableRoles, roleLabel } from './roles';
 
 export function MembersScreen({ workspace }: ScreenProps) {
   const me = session.use()?.user;
@@ -22,8 +24,13 @@ export function MembersScreen({ workspace }: ScreenProps) {
   const [rowError, setRowError] = useState<unknown>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [revoking, setRevoking] = useState<Invitation | null>(null);
-  const [confirmBusy, setConfirmBusy] = useState(false);
-  const [confirmError, setConfirmError] = useState<unknown>(null);
+  const confirm = useAction();
+
+  // Live: availability, roles and removals made anywhere show at once.
+  useWorkspaceEvents(workspace.id, (e) => {
+    if (e.event === 'resync') void members.reload();
+    else if (isMemberEvent(e)) members.setData((d) => d && { data: [...membersAfterEvent(d.data, e)] });
+  });
 
   async function changeRole(m: Member, role: Role) {
     setRowError(null);
@@ -38,42 +45,26 @@ export function MembersScreen({ workspace }: ScreenProps) {
     }
   }
 
-  async function confirmRemove() {
-    if (!removing) return;
-    setConfirmBusy(true);
-    setConfirmError(null);
-    try {
-      await api.removeMember(workspace.id, removing.user_id);
-      setStatus(t('members.removed', { name: removing.name }));
+  const confirmRemove = (m: Member) =>
+    confirm.run(async () => {
+      await api.removeMember(workspace.id, m.user_id);
+      setStatus(t('members.removed', { name: m.name }));
       setRemoving(null);
       void members.reload();
-    } catch (err) {
-      setConfirmError(err);
-    } finally {
-      setConfirmBusy(false);
-    }
-  }
+    });
 
-  async function confirmRevoke() {
-    if (!revoking) return;
-    setConfirmBusy(true);
-    setConfirmError(null);
-    try {
-      await api.revokeInvitation(workspace.id, revoking.id);
-      setStatus(t('invitations.revoked', { email: revoking.email }));
+  const confirmRevoke = (inv: Invitation) =>
+    confirm.run(async () => {
+      await api.revokeInvitation(workspace.id, inv.id);
+      setStatus(t('invitations.revoked', { email: inv.email }));
       setRevoking(null);
       void invitations.reload();
-    } catch (err) {
-      setConfirmError(err);
-    } finally {
-      setConfirmBusy(false);
-    }
-  }
+    });
 
   const closeConfirm = () => {
     setRemoving(null);
     setRevoking(null);
-    setConfirmError(null);
+    confirm.setError(null);
   };
 
   return (
@@ -136,22 +127,17 @@ export function MembersScreen({ workspace }: ScreenProps) {
                         )}
                       </td>
                       <td class="hide-sm">
-                        <span class={`presence presence-${m.availability}`}>
-                          <span class="presence-dot" aria-hidden="true" />
-                          {availabilityLabel(m.availability)}
-                        </span>
+                        <Presence availability={m.availability} />
                       </td>
                       <td class="cell-actions">
                         {editable ? (
-                          <button
-                            type="button"
-                            class="btn btn-ghost btn-sm btn-danger-text"
-                            aria-label={t('members.removeLabel', { name: m.name })}
+                          <RowButton
+                            icon="trash"
+                            text={t('members.remove')}
+                            label={t('members.removeLabel', { name: m.name })}
+                            danger
                             onClick={() => setRemoving(m)}
-                          >
-                            <Icon name="trash" size={16} />
-                            <span class="hide-sm">{t('members.remove')}</span>
-                          </button>
+                          />
                         ) : null}
                       </td>
                     </tr>
@@ -203,15 +189,13 @@ export function MembersScreen({ workspace }: ScreenProps) {
                       <time dateTime={microsToDate(inv.expires_at).toISOString()}>{formatTimestamp(inv.expires_at)}</time>
                     </td>
                     <td class="cell-actions">
-                      <button
-                        type="button"
-                        class="btn btn-ghost btn-sm btn-danger-text"
-                        aria-label={t('invitations.revokeLabel', { email: inv.email })}
+                      <RowButton
+                        icon="trash"
+                        text={t('invitations.revoke')}
+                        label={t('invitations.revokeLabel', { email: inv.email })}
+                        danger
                         onClick={() => setRevoking(inv)}
-                      >
-                        <Icon name="trash" size={16} />
-                        <span class="hide-sm">{t('invitations.revoke')}</span>
-                      </button>
+                      />
                     </td>
                   </tr>
                 ))}
@@ -226,9 +210,9 @@ export function MembersScreen({ workspace }: ScreenProps) {
         title={removing ? t('members.removeTitle', { name: removing.name }) : ''}
         body={t('members.removeBody')}
         confirmLabel={t('members.remove')}
-        busy={confirmBusy}
-        error={<ErrorAlert error={confirmError} />}
-        onConfirm={() => void confirmRemove()}
+        busy={confirm.busy}
+        error={<ErrorAlert error={confirm.error} />}
+        onConfirm={() => removing && void confirmRemove(removing)}
         onCancel={closeConfirm}
       />
       <ConfirmDialog
@@ -236,9 +220,9 @@ export function MembersScreen({ workspace }: ScreenProps) {
         title={revoking ? t('invitations.revokeTitle', { email: revoking.email }) : ''}
         body={t('invitations.revokeBody')}
         confirmLabel={t('invitations.revoke')}
-        busy={confirmBusy}
-        error={<ErrorAlert error={confirmError} />}
-        onConfirm={() => void confirmRevoke()}
+        busy={confirm.busy}
+        error={<ErrorAlert error={confirm.error} />}
+        onConfirm={() => revoking && void confirmRevoke(revoking)}
         onCancel={closeConfirm}
       />
     </div>

@@ -1,12 +1,15 @@
-import { useId } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useId, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import type { Id, Member } from '../../api/types';
+import { ErrorAlert } from '../../components/Alert';
 import { Icon } from '../../components/Icon';
-import { Avatar } from '../../components/Layout';
+import { Presence } from '../../components/Presence';
+import { Avatar, SubmitButton } from '../../components/Layout';
 import { locale, t, type MessageKey } from '../../i18n';
 import { onLinkClick } from '../../lib/router';
-import { apiFieldError, isHexColor, type Problem, type Problems } from './settings_logic';
-import { availabilityLabel } from './roles';
+import { focusFirstInvalid } from '../../lib/validate';
+import { apiFieldError, hasProblems, isHexColor, type Problem, type Problems } from './settings_logic';
 
 /** Words for a field problem found before sending. */
 export function problemText(p: Problem): string {
@@ -60,6 +63,95 @@ export function errorFor<K extends string>(field: K, problems: Problems<K>, serv
   const p = problems[field];
   if (p) return problemText(p);
   return server && server.field === field ? server.text : undefined;
+}
+
+/**
+ * The submit path every settings form shares: check the fields (problems shown on them, focus on
+ * the first), then `busy` while saving, and what the server refuses placed on the field its
+ * message names (else above the form, from `general`).
+ *
+ *   const f = useSaveForm(LABEL_API_FIELDS, { conflictField: 'name' });
+ *   <SaveForm f={f} onSubmit={f.submit(() => checkLabel(v), async () => onSaved(await api...))}>
+ */
+export function useSaveForm<K extends string>(
+  apiFields: Record<string, K>,
+  options: { conflictField?: K; problemText?: (field: K, problem: Problem) => string } = {},
+) {
+  const ref = useRef<HTMLFormElement>(null);
+  const [problems, setProblems] = useState<Problems<K>>({});
+  const [server, setServer] = useState<SaveError<K> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const describe = options.problemText;
+  const err = (field: K): string | undefined => {
+    const p = problems[field];
+    if (p && describe) return describe(field, p);
+    return errorFor(field, problems, server);
+  };
+  const submit = (check: () => Problems<K>, save: () => Promise<void>) => async (e: Event) => {
+    e.preventDefault();
+    const found = check();
+    setProblems(found);
+    setServer(null);
+    if (hasProblems(found)) {
+      focusFirstInvalid(ref.current);
+      return;
+    }
+    setBusy(true);
+    try {
+      await save();
+    } catch (error) {
+      setServer(saveError(error, apiFields, options.conflictField));
+      focusFirstInvalid(ref.current);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { ref, busy, err, general: server?.general ?? null, submit };
+}
+
+export type SaveFormState = Pick<ReturnType<typeof useSaveForm>, 'ref' | 'general'>;
+
+/** A settings form: the error the server gave about no field in particular, then the fields. */
+export function SaveForm({
+  f,
+  onSubmit,
+  class: cls = 'form',
+  testId,
+  children,
+}: {
+  f: SaveFormState;
+  onSubmit: (e: Event) => void;
+  class?: string;
+  testId?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <form ref={f.ref} class={cls} onSubmit={onSubmit} noValidate data-testid={testId}>
+      <ErrorAlert error={f.general} />
+      {children}
+    </form>
+  );
+}
+
+/** "Save changes" under a form on a page. */
+export function SaveButton({ busy, label, busyLabel }: { busy: boolean; label?: string; busyLabel?: string }) {
+  return (
+    <div>
+      <SubmitButton busy={busy} label={label ?? t('common.save')} busyLabel={busyLabel ?? t('common.saving')} />
+    </div>
+  );
+}
+
+/** Cancel and Create / Save at the foot of a dialog's form. */
+export function DialogFormActions({ busy, creating, onCancel }: { busy: boolean; creating: boolean; onCancel: () => void }) {
+  return (
+    <div class="dialog-actions">
+      <button type="button" class="btn btn-secondary" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+      <SubmitButton busy={busy} label={creating ? t('common.create') : t('common.save')} busyLabel={t('common.saving')} />
+    </div>
+  );
 }
 
 /** "← All inboxes": a link back to a list, mirrored in Arabic. */
@@ -192,12 +284,7 @@ export function MemberPicker({
                   </bdi>
                 </span>
               </label>
-              {showAvailability ? (
-                <span class={`presence presence-${m.availability} small`}>
-                  <span class="presence-dot" aria-hidden="true" />
-                  {availabilityLabel(m.availability)}
-                </span>
-              ) : null}
+              {showAvailability ? <Presence availability={m.availability} class="small" /> : null}
             </li>
           );
         })}

@@ -14,6 +14,3 @@ export function roleLabel(role: Role): string {
   return ['owner', 'admin', 'agent'].includes(role) ? t(key) : role;
 }
 
-export function availabilityLabel(value: string): string {
-  return ['online', 'busy', 'offline'].includes(value) ? t(`availability.${value}` as MessageKey) : value;
-}

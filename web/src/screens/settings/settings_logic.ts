@@ -75,6 +75,11 @@ const digitsId = (v: string): Problem | undefined => {
   return /^\d{1,32}$/.test(s) ? undefined : 'digits';
 };
 
+/** An inbox's name, whatever its channel: required, at most 100 bytes. */
+export function checkInboxName(name: string): Problem | undefined {
+  return text(name, 100, true);
+}
+
 /**
  * Checks the parts being sent: `name` and `settings` when `parts.settings`, the three secrets when
  * `parts.credentials` (credentials are replaced as a whole, so all three are needed).
@@ -84,7 +89,7 @@ export function checkWhatsApp(
   parts: { name?: boolean; settings?: boolean; credentials?: boolean },
 ): Problems<WhatsAppField> {
   const p: Problems<WhatsAppField> = {};
-  if (parts.name) p.name = text(f.name, 100, true);
+  if (parts.name) p.name = checkInboxName(f.name);
   if (parts.settings) {
     p.phone_number_id = digitsId(f.phone_number_id);
     p.waba_id = digitsId(f.waba_id);
@@ -211,7 +216,7 @@ export function isDomainPattern(d: string): boolean {
 
 export function checkWebChat(f: WebChatForm, parts: { name?: boolean; settings?: boolean }): Problems<WebChatField> {
   const p: Problems<WebChatField> = {};
-  if (parts.name) p.name = text(f.name, 100, true);
+  if (parts.name) p.name = checkInboxName(f.name);
   if (!parts.settings) return p;
   const domains = parseDomains(f.allowed_domains);
   if (domains.length > 50 || domains.some((d) => !isDomainPattern(d))) p.allowed_domains = 'domain';
@@ -330,6 +335,29 @@ export function sameIds(a: readonly Id[], b: readonly Id[]): boolean {
 /** Ids as the API wants them (integers), whatever form they were kept in. */
 export function numericIds(ids: readonly Id[]): number[] {
   return ids.map((x) => Number(x)).filter((n) => Number.isSafeInteger(n));
+}
+
+/**
+ * The inbox's members changed on the server (another admin saved them: `inbox.members_changed`)
+ * while this form shows them. An untouched selection follows the new list; a selection the admin
+ * is editing is kept, so a save still sends what they chose.
+ */
+export function followRemoteIds(stored: readonly Id[] | null, selected: readonly Id[] | null, incoming: readonly Id[]): Id[] {
+  if (selected === null || stored === null || sameIds(selected, stored)) return [...incoming];
+  return [...selected];
+}
+
+/* ---------- Lists edited in place ---------- */
+
+/** The list after `item` was saved: a new one at the end, a changed one in its place; then `order`. */
+export function upsertById<T extends { id: Id }>(list: readonly T[], item: T, created: boolean, order?: (a: T, b: T) => number): T[] {
+  const same = (x: T) => String(x.id) === String(item.id);
+  const next = created || !list.some(same) ? [...list.filter((x) => !same(x)), item] : list.map((x) => (same(x) ? item : x));
+  return order ? next.sort(order) : next;
+}
+
+export function removeById<T extends { id: Id }>(list: readonly T[], id: Id): T[] {
+  return list.filter((x) => String(x.id) !== String(id));
 }
 
 /* ---------- Teams and labels ---------- */

@@ -3,10 +3,12 @@ import { Icon } from '../../components/Icon';
 import { EmptyState } from '../../components/Layout';
 import { locale, t } from '../../i18n';
 import { matchPath, onLinkClick, type Location } from '../../lib/router';
-import { isAdmin, pickWorkspace, rememberWorkspace, workspacePath, type Session } from '../../lib/session';
+import { isAdmin, pickWorkspace, rememberWorkspace, shellNotice, workspacePath, type Session, type ShellNotice } from '../../lib/session';
 import { DEFAULT_SECTION, appRoutes } from '../../routes';
+import { roleLabel } from '../settings/roles';
 import { Sidebar } from './Sidebar';
 import { Redirect } from '../../components/Redirect';
+import { useWorkspaceLive } from './useWorkspaceLive';
 
 /** Everything behind sign-in: /w/:ws/<section>[/...]. */
 export function AppShell({
@@ -30,6 +32,9 @@ export function AppShell({
   useEffect(() => {
     if (workspace) rememberWorkspace(workspace.id);
   }, [workspace?.id]);
+
+  // Events about the user themselves (availability, role, removal), on every screen.
+  useWorkspaceLive(workspace, session.user);
 
   // Title and focus follow navigation, so screen-reader users hear where they landed. Moving
   // within a screen (the inbox opening another conversation: only `rest` changes) keeps focus
@@ -146,6 +151,29 @@ export function AppShell({
           {content}
         </main>
       </div>
+      <ShellToast />
+    </div>
+  );
+}
+
+function noticeText(n: NonNullable<ShellNotice>): string {
+  return n.kind === 'role' ? t('shell.roleChanged', { role: roleLabel(n.role) }) : t('shell.removedFrom', { name: n.from, current: n.current });
+}
+
+/** What changed for the user, said once over the page until dismissed. */
+function ShellToast() {
+  const n = shellNotice.use();
+  return (
+    <div class="toast-region" role="status" aria-live="polite">
+      {n ? (
+        <div class={`toast${n.kind === 'removed' ? ' toast-warning' : ''}`} data-testid="shell-notice">
+          <Icon name={n.kind === 'removed' ? 'alert' : 'check'} size={18} />
+          <p dir="auto">{noticeText(n)}</p>
+          <button type="button" class="btn btn-icon btn-ghost btn-sm" aria-label={t('common.close')} onClick={() => shellNotice.set(null)}>
+            <Icon name="close" size={16} />
+          </button>
+        </div>
+      ) : null}
     </div>
   );
 }

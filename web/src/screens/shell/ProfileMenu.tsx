@@ -1,15 +1,21 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { api } from '../../api/endpoints';
-import type { User } from '../../api/types';
+import type { Availability, Id, User } from '../../api/types';
 import { ErrorAlert } from '../../components/Alert';
 import { Icon } from '../../components/Icon';
 import { Avatar } from '../../components/Layout';
+import { availabilityLabel } from '../../components/Presence';
 import { LOCALES, locale, normalizeLocale, setLocale, t, type UiLocale } from '../../i18n';
-import { updateUser } from '../../lib/session';
+import { AVAILABILITIES, isAvailability } from '../../lib/membership';
+import { myAvailability, updateUser } from '../../lib/session';
 
-/** The account button at the foot of the sidebar: language and sign-out. */
-export function ProfileMenu({ user, onSignOut }: { user: User; onSignOut: () => Promise<void> }) {
+/**
+ * The account button at the foot of the sidebar: the user's availability in this workspace (its
+ * dot on the avatar), language and sign-out.
+ */
+export function ProfileMenu({ user, workspaceId, onSignOut }: { user: User; workspaceId: Id; onSignOut: () => Promise<void> }) {
   const current = locale.use();
+  const availability = myAvailability.use();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [signingOut, setSigningOut] = useState(false);
@@ -50,6 +56,19 @@ export function ProfileMenu({ user, onSignOut }: { user: User; onSignOut: () => 
     }
   }
 
+  async function chooseAvailability(next: Availability) {
+    if (next === availability) return;
+    const previous = availability;
+    setError(null);
+    myAvailability.set(next);
+    try {
+      await api.setAvailability(workspaceId, next);
+    } catch (err) {
+      myAvailability.set(previous);
+      setError(err);
+    }
+  }
+
   async function signOut() {
     setSigningOut(true);
     await onSignOut();
@@ -63,10 +82,19 @@ export function ProfileMenu({ user, onSignOut }: { user: User; onSignOut: () => 
         class="profile-button"
         aria-expanded={open}
         aria-controls={open ? panelId : undefined}
-        aria-label={t('profile.menu', { name: user.name })}
+        aria-label={
+          availability
+            ? t('profile.menuWithAvailability', { name: user.name, availability: availabilityLabel(availability) })
+            : t('profile.menu', { name: user.name })
+        }
         onClick={() => setOpen((o) => !o)}
       >
-        <Avatar name={user.name} />
+        <span class="profile-avatar">
+          <Avatar name={user.name} />
+          {availability ? (
+            <span class={`presence-badge presence-${isAvailability(availability) ? availability : 'offline'}`} data-availability={availability} aria-hidden="true" />
+          ) : null}
+        </span>
         <span class="profile-text">
           <span class="profile-name" dir="auto">
             {user.name}
@@ -80,6 +108,31 @@ export function ProfileMenu({ user, onSignOut }: { user: User; onSignOut: () => 
       {open ? (
         <div class="profile-panel" id={panelId}>
           <ErrorAlert error={error} />
+          <fieldset class="profile-section availability-picker" aria-describedby={`${panelId}-availability-hint`}>
+            <legend class="profile-heading">
+              <Icon name="user" size={16} />
+              {t('profile.availability')}
+            </legend>
+            <div class="availability-options">
+              {AVAILABILITIES.map((a) => (
+                <label key={a} class={`availability-option presence presence-${a}`}>
+                  <input
+                    type="radio"
+                    class="visually-hidden"
+                    name={`${panelId}-availability`}
+                    value={a}
+                    checked={availability === a}
+                    onChange={() => void chooseAvailability(a)}
+                  />
+                  <span class="presence-dot" aria-hidden="true" />
+                  <span>{availabilityLabel(a)}</span>
+                </label>
+              ))}
+            </div>
+            <p class="field-hint" id={`${panelId}-availability-hint`}>
+              {t('profile.availabilityHint')}
+            </p>
+          </fieldset>
           <div class="profile-section" role="group" aria-labelledby={`${panelId}-lang`}>
             <p class="profile-heading" id={`${panelId}-lang`}>
               <Icon name="globe" size={16} />

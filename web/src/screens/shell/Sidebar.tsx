@@ -85,7 +85,7 @@ export function Sidebar({ session, workspace, activePath, open, onClose, onSignO
         ) : null}
       </nav>
 
-      <ProfileMenu user={session.user} onSignOut={onSignOut} />
+      <ProfileMenu user={session.user} workspaceId={workspace.id} onSignOut={onSignOut} />
     </aside>
   );
 }
